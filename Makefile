@@ -1,0 +1,77 @@
+# Two commands for people (`make run`, `make test`); the rest are their building blocks.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-12)
+
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+export FINSAM_LANDING ?= $(CURDIR)/data/landing
+export FINSAM_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+export FINSAM_CONFIG ?= $(CURDIR)/data/config/insatser.yml
+
+DEMO_PARTICIPANTS ?= 3000
+DEMO_SEED ?= 42
+DAGSTER_PORT ?= 3000
+DASHBOARD_PORT ?= 8501
+
+.PHONY: help setup demo pipeline run test lint browser bench clean
+
+help:
+	@echo "make run       set up, generate the demo landing, run the pipeline, serve Dagster UI and dashboard"
+	@echo "make test      set up and run the whole test suite"
+	@echo "make pipeline  one complete pipeline run (exit non-zero if anything failed)"
+	@echo "make bench     benchmarks at 1k..1M participants, writes BENCHMARKS.md"
+	@echo "make lint      ruff and sqlfluff"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: pipelines/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp pipelines/dagster.yaml $@
+
+demo: setup
+	@if [ -d "$(FINSAM_LANDING)/arende" ]; then \
+		echo "Demo landing already in $(FINSAM_LANDING)"; \
+	else \
+		$(PY) -m pipelines.demo --participants $(DEMO_PARTICIPANTS) --seed $(DEMO_SEED) \
+			--out $(FINSAM_LANDING) --config-out $(FINSAM_CONFIG); \
+	fi
+
+pipeline: setup $(DAGSTER_HOME)/dagster.yaml
+	$(PY) -m pipelines.run
+
+run: demo pipeline
+	@echo ""
+	@echo "Dagster UI:  http://localhost:$(DAGSTER_PORT)"
+	@echo "Dashboard:   http://localhost:$(DASHBOARD_PORT)"
+	@echo "Ctrl-C stops both."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DAGSTER_PORT) & \
+	$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.headless true \
+		--server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) & \
+	wait
+
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: setup browser
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup $(DAGSTER_HOME)/dagster.yaml
+	$(PY) -m pipelines.bench
+
+clean:
+	rm -rf data/warehouse.duckdb data/work data/dagster_home

@@ -1,0 +1,1 @@
+"""Finsam follow-up platform: the Dagster code location and its helpers."""
