@@ -1,0 +1,49 @@
+"""Publishing the work database as the warehouse readers see, all at once or not at all."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+PUBLICATION_DDL = """
+create schema if not exists meta;
+create or replace table meta.publication (
+    published_at timestamptz not null,
+    run_id varchar not null,
+    source_files integer not null
+);
+"""
+
+
+def stamp_publication(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime:
+    """Record when and by which run the warehouse was built, for the freshness banner."""
+    published_at = datetime.now(UTC)
+    con.execute(PUBLICATION_DDL)
+    source_files = con.execute(
+        "select count(*) from raw.file_registry where status = 'loaded'"
+    ).fetchone()[0]
+    con.execute(
+        "insert into meta.publication values (?, ?, ?)", [published_at, run_id, source_files]
+    )
+    con.execute("checkpoint")
+    return published_at
+
+
+def publish(work_db: Path, warehouse: Path) -> int:
+    """Copy the closed work database beside the warehouse, then rename it over the old one.
+
+    The rename is atomic on one file system: a reader holding the old file keeps reading it,
+    a new reader gets the complete new file, and an interrupted copy leaves the last
+    published warehouse untouched. Returns the published file's size in bytes.
+    """
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    staging = warehouse.with_name(f".{warehouse.name}.publishing")
+    shutil.copyfile(work_db, staging)
+    with staging.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(staging, warehouse)
+    return warehouse.stat().st_size
