@@ -1,0 +1,56 @@
+"""Avstämning: does the case system agree with what was reported to SCB and published?"""
+
+import altair as alt
+import streamlit as st
+
+from dashboards import data
+from dashboards.components import definition, label, show_chart, table
+from dashboards.frame import applied_filters, current
+
+STATUSES = ["both_sources", "only_case_system", "only_scb"]
+
+frame = current()
+f = frame.filters
+st.title("Avstämning")
+st.markdown("**Stämmer ärendesystemet med det som rapporterats till SCB?**")
+applied_filters(f, set(), "avstämningen, som görs per ESF-projekt")
+
+st.subheader("Ärendesystem mot SCB")
+projects = data.reconciliation(frame.wh, f.insats)
+if projects.empty:
+    st.info("Inga ESF-projekt att stämma av för urvalet.")
+else:
+    bars = projects.melt(id_vars="esf_project", value_vars=STATUSES, var_name="status")
+    bars["Antal"] = data.numeric(bars["value"])
+    bars["Status"] = bars["status"].map(lambda s: label("columns", s))
+    chart = (
+        alt.Chart(bars.dropna(subset=["Antal"]))
+        .mark_bar()
+        .encode(
+            y=alt.Y("esf_project:N", title="ESF-projekt"),
+            x=alt.X("Antal:Q", title="Personer", stack="zero"),
+            color=alt.Color("Status:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=["esf_project", "Status", alt.Tooltip("value:N", title="Personer")],
+        )
+    )
+    show_chart(chart)
+    table(projects, "avstämning mot SCB")
+definition(
+    "Personer (pseudonym) i ärendesystemet jämförda med deltagarrapporterna till SCB per "
+    "ESF-projekt. 'Bara i ärendesystemet' har inte rapporterats; 'Bara hos SCB' saknas i "
+    "ärendesystemet."
+)
+
+st.subheader("Publicerade siffror mot beräknade")
+stated = data.stated_figures(frame.wh, f.insats)
+if stated.empty:
+    st.info("Inga publicerade siffror att jämföra med.")
+else:
+    differing = int((~stated["is_consistent"].astype(bool)).sum())
+    if differing:
+        st.warning(f"Publicerade siffror som skiljer sig från de beräknade: {differing}.")
+    stated["figure"] = stated["figure"].map(lambda name: label("figures", name))
+    table(stated, "publicerade siffror mot beräknade")
+    definition(
+        "Siffror som insatsen publicerat för hand, jämförda med samma nyckeltal beräknat ur lagret."
+    )

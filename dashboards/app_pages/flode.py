@@ -1,0 +1,48 @@
+"""Flöde: how many are active, enrolled, exited and waiting, over time?"""
+
+import streamlit as st
+
+from dashboards import data
+from dashboards.components import definition, label, line_chart, table
+from dashboards.frame import applied_filters, current
+
+frame = current()
+f = frame.filters
+st.title("Flöde")
+st.markdown("**Hur många är aktiva, skrivs in, avslutas och står i kö, period för period?**")
+applied_filters(f, {"municipality"})
+if f.municipality is not None and f.unit == data.ALL_UNITS:
+    st.caption(
+        f"Summan av enheterna i {f.municipality}: deltagare inskrivna vid flera enheter "
+        "samtidigt räknas inte här (de räknas en gång i insatsens total)."
+    )
+
+flows = data.flows(frame.wh, f)
+if flows.empty:
+    st.info("Inga flöden finns för urvalet.")
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Aktiva och kö vid periodslut")
+    line_chart(flows, "period_label", ["active_at_end", "queue_at_end"], "Personer")
+with right:
+    st.subheader("Inskrivna och avslutade under perioden")
+    line_chart(flows, "period_label", ["enrolled", "exited", "dropouts"], "Personer")
+definition(
+    "Aktiva vid periodstart + inskrivna − avslutade = aktiva vid periodslut. "
+    "Deltagare i perioden = aktiva vid periodstart + inskrivna. Kö = remitterade som ännu "
+    "inte skrivits in. Räknas i inskrivningsepisoder."
+)
+
+st.subheader(f"Flöde per {label('period_types', f.period_type).lower()}")
+table(
+    flows.drop(columns=["period_start", "period_end"]),
+    f"flöde {f.period_type}",
+    {"average_enrolled": "decimal"},
+)
+
+st.subheader("Räckvidd per kommun")
+reach = data.reach(frame.wh, f.municipality)
+table(reach, "räckvidd per kommun", {"per_1000": "decimal"})
+definition("Deltagare per 1 000 invånare 16–64 år i kommunen (SCB:s befolkning).")

@@ -1,0 +1,60 @@
+"""Försörjning: what did participants live on before, and after?"""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboards import data
+from dashboards.components import definition, show_chart, table
+from dashboards.frame import applied_filters, current
+
+KINDS = {
+    "income": ("Försörjning före och efter", "försörjning"),
+    "occupation": ("Sysselsättning före och efter", "sysselsättning"),
+}
+
+frame = current()
+f = frame.filters
+st.title("Försörjning")
+st.markdown("**Från vilken försörjning kom deltagarna, och till vilken gick de?**")
+applied_filters(f, set(), "övergångarna")
+if f.unit != data.ALL_UNITS:
+    st.caption("Övergångarna finns per insats, inte per enhet: de visar hela insatsen.")
+
+
+def matrix(df: pd.DataFrame, title: str) -> None:
+    """Before on rows, after on columns; masked cells are written, not coloured."""
+    cells = df[["before", "after"]].assign(
+        Personer=data.numeric(df["persons"]), Text=df["persons"].astype(str)
+    )
+    base = alt.Chart(cells).encode(
+        y=alt.Y("before:N", title="Vid inskrivning"),
+        x=alt.X("after:N", title="Vid avslut", axis=alt.Axis(labelAngle=-30)),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color(
+            "Personer:Q", scale=alt.Scale(scheme="blues", domainMin=0), title="Personer"
+        ),
+        tooltip=[
+            alt.Tooltip("before:N", title="Före"),
+            alt.Tooltip("after:N", title="Efter"),
+            alt.Tooltip("Text:N", title="Personer"),
+        ],
+    )
+    text = base.mark_text(fontSize=12).encode(text="Text:N")
+    rows = df["before"].nunique()
+    show_chart((heat + text).properties(title=title, height=max(120, 40 * rows)))
+
+
+for kind, (title, noun) in KINDS.items():
+    st.subheader(title)
+    moves = data.transitions(frame.wh, f, kind)
+    if moves.empty:
+        st.info(f"Inga avslut med uppgift om {noun} under perioden.")
+        continue
+    matrix(moves, f"{title}, {f.period_label}")
+    table(moves, f"{noun} före och efter {f.period_label}")
+    definition(
+        f"Personer som avslutades under perioden, efter {noun} vid inskrivning och vid avslut. "
+        "Celler med färre än 5 personer visas som <5."
+    )

@@ -1,0 +1,80 @@
+"""Resultat: how did participants leave, how many reached the goal, and who?"""
+
+import streamlit as st
+
+from dashboards import data
+from dashboards.components import (
+    bar_chart,
+    definition,
+    label,
+    labels,
+    line_chart,
+    metric,
+    table,
+)
+from dashboards.frame import applied_filters, current, honoured_person_filters
+
+BREAKDOWNS = [
+    "gender",
+    "age_band",
+    "referrer",
+    "income_source_at_enrolment",
+    "time_enrolled_band",
+    "municipality_name",
+    "unit",
+]
+SHARE_FORMATS = {"goal_share": "share", "work_or_studies_share": "share"}
+
+frame = current()
+f = frame.filters
+st.title("Resultat")
+st.markdown("**Hur slutade deltagarna, hur många nådde målet, och skiljer det mellan grupper?**")
+applied_filters(
+    f, {"municipality"} | honoured_person_filters(f), "avslutsorsakerna och uppdelningarna"
+)
+
+trend = data.outcome_trend(frame.wh, f)
+this = data.period_row(trend, f.period_label)
+last = data.period_row(trend, data.previous_period(frame.wh, f))
+if this.empty:
+    st.info("Inga avslut under vald period för urvalet.")
+    st.stop()
+cols = st.columns(4)
+with cols[0]:
+    metric("Avslut", this.get("exits"), last.get("exits"), "count")
+with cols[1]:
+    metric("Avhopp", this.get("dropouts"), last.get("dropouts"), "count", lower_is_better=True)
+with cols[2]:
+    metric("Andel i mål", this.get("goal_share"), last.get("goal_share"), "share")
+with cols[3]:
+    metric(
+        "Andel till arbete/studier",
+        this.get("work_or_studies_share"),
+        last.get("work_or_studies_share"),
+        "share",
+    )
+definition(f"Andel i mål: {this['goal_definition']} Andel till arbete/studier: av alla avslut.")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Avslut per orsak")
+    reasons = data.exits_by_reason(frame.wh, f)
+    bar_chart(reasons, "exit_reason", "exits", "Avslut")
+    table(reasons, f"avslut per orsak {f.period_label}")
+with right:
+    st.subheader("Andel i mål över tid")
+    line_chart(trend, "period_label", ["goal_share", "work_or_studies_share"], "Andel", ".0%")
+    st.caption("Perioder med färre än 5 avslut visas inte.")
+
+st.subheader("Uppdelat på grupper")
+tabs = st.tabs([labels()["dimensions"][d] for d in BREAKDOWNS])
+for tab, dimension in zip(tabs, BREAKDOWNS, strict=True):
+    with tab:
+        groups = data.outcomes(frame.wh, f, dimension).drop(columns="goal_definition")
+        if dimension == "gender":
+            groups["dimension_value"] = groups["dimension_value"].map(lambda g: label("genders", g))
+        if groups.empty:
+            st.info("Inga avslut i perioden.")
+            continue
+        bar_chart(groups, "dimension_value", "goal_share", "Andel i mål", ".0%")
+        table(groups, f"resultat per {dimension} {f.period_label}", SHARE_FORMATS)

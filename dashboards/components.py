@@ -1,0 +1,181 @@
+"""Building blocks every page draws with: Swedish labels, number formats, tables, charts."""
+
+from __future__ import annotations
+
+import functools
+import numbers
+import re
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import yaml
+
+from dashboards.data import MASK, numeric
+
+LABELS_FILE = Path(__file__).with_name("labels.yml")
+SWEDISH_NUMBERS = {
+    "decimal": ",",
+    "thousands": "\u202f",
+    "grouping": [3],
+    "currency": ["", " kr"],
+}
+NOTHING_TO_DRAW = "Inget att rita: alla värden saknas eller gäller färre än 5 personer."
+
+
+@functools.cache
+def labels() -> dict[str, Any]:
+    """The Swedish texts of labels.yml."""
+    return yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+
+
+def label(group: str, key: str | None) -> str:
+    """Swedish name of a code, or the code itself when it has none (e.g. a unit name)."""
+    if key is None:
+        return ""
+    return str(labels()[group].get(key, key))
+
+
+def fmt(value: object, kind: str = "count") -> str:
+    """A figure the Swedish way: narrow space between thousands, decimal comma, text kept."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, str):  # "<5", or text already written for people
+        return value
+    if kind == "date":
+        return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+    number = float(value)  # type: ignore[arg-type]
+    text = {
+        "count": f"{number:,.0f}",
+        "share": f"{number * 100:,.0f} %",
+        "months": f"{number:,.1f} mån",
+        "kr": f"{number:,.0f} kr",
+        "decimal": f"{number:,.1f}",
+    }[kind]
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def metric(
+    title: str, current: object, previous: object, kind: str, lower_is_better: bool = False
+) -> None:
+    """A key figure with its change since the previous period (none when either is masked)."""
+    delta = None
+    if _is_number(current) and _is_number(previous):
+        change = float(current) - float(previous)  # type: ignore[arg-type]
+        sign = "+" if change >= 0 else "-"
+        delta = (
+            f"{sign}{abs(change) * 100:.0f} procentenheter".replace(".", ",")
+            if kind == "share"
+            else sign + fmt(abs(change), kind)
+        )
+    st.metric(
+        title,
+        fmt(current, kind),
+        delta,
+        delta_color="inverse" if lower_is_better else "normal",
+        border=True,
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Number) and not pd.isna(value)
+
+
+def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) -> None:
+    """Show a table with Swedish headings, and offer it as CSV (same content, raw numbers)."""
+    shown = df.copy()
+    kinds = {column: _default_kind(df[column]) for column in df if (df[column] == MASK).any()}
+    for column, kind in (kinds | (formats or {})).items():
+        shown[column] = shown[column].map(lambda v, k=kind: fmt(v, k))
+    shown = shown.rename(columns=labels()["columns"])
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        "Ladda ner tabellen (CSV)",
+        df.rename(columns=labels()["columns"]).to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{slug(name)}.csv",
+        mime="text/csv",
+        key=f"download-{slug(name)}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _default_kind(masked: pd.Series) -> str:
+    """How to write a masked column's visible numbers: whole counts, or one decimal."""
+    values = numeric(masked).dropna()
+    return "count" if (values == values.round()).all() else "decimal"
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a table name."""
+    return re.sub(r"[^a-z0-9åäö]+", "-", text.lower()).strip("-")
+
+
+def definition(text: str) -> None:
+    """State which definition a figure uses, right under it."""
+    st.caption(f"**Definition:** {text}")
+
+
+def long_form(df: pd.DataFrame, x: str, columns: list[str]) -> pd.DataFrame:
+    """Masked wide columns as (x, series, value) rows for altair; masked cells left out."""
+    melted = pd.DataFrame(
+        {
+            x: pd.concat([df[x]] * len(columns), ignore_index=True),
+            "Serie": [label("columns", c) for c in columns for _ in range(len(df))],
+            "Värde": pd.concat([numeric(df[c]) for c in columns], ignore_index=True),
+        }
+    )
+    return melted.dropna(subset=["Värde"])
+
+
+def line_chart(
+    df: pd.DataFrame, x: str, columns: list[str], y_title: str, y_format: str = ",.0f"
+) -> None:
+    """Series over periods, one line each, with the period labels in order."""
+    data = long_form(df, x, columns)
+    if data.empty:
+        st.caption(NOTHING_TO_DRAW)
+        return
+    chart = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{x}:N", sort=None, title=None),
+            y=alt.Y("Värde:Q", title=y_title, axis=alt.Axis(format=y_format)),
+            color=alt.Color("Serie:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[x, "Serie", alt.Tooltip("Värde:Q", format=y_format)],
+        )
+    )
+    show_chart(chart)
+
+
+def show_chart(chart: alt.TopLevelMixin) -> None:
+    """Draw a chart with Swedish number formats (decimal comma, space between thousands)."""
+    st.altair_chart(chart.configure(locale={"number": SWEDISH_NUMBERS}), width="stretch")
+
+
+def bar_chart(
+    df: pd.DataFrame, category: str, value: str, title: str, value_format: str = ",.0f"
+) -> None:
+    """Horizontal bars, largest first: easier to read than a table of a few groups."""
+    data = pd.DataFrame({"Grupp": df[category].astype(str), "Värde": numeric(df[value])})
+    data = data.dropna()
+    if data.empty:
+        st.caption(NOTHING_TO_DRAW)
+        return
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("Grupp:N", sort="-x", title=None),
+            x=alt.X(
+                "Värde:Q",
+                title=title,
+                axis=alt.Axis(format=value_format, tickMinStep=1, tickCount=6),
+            ),
+            tooltip=["Grupp", alt.Tooltip("Värde:Q", format=value_format)],
+        )
+    )
+    show_chart(chart)

@@ -1,0 +1,166 @@
+{#- Enrolment episodes (inskrivningsperioder): one person's continuous enrolment in one
+    insats. Overlapping rows of the same person in one insats (two units, or the same
+    enrolment delivered by two sources) become one episode; protected identities are a
+    person per row and so never merge. Felregistrering rows, and rows whose exit precedes
+    their enrolment, are left out of every count. -#}
+
+with
+
+case_rows as (
+    select
+        * replace (coalesce(insats, 'Okänd insats') as insats)
+    from {{ ref('int_case_rows_mapped') }}
+    where not is_wrongly_registered and not has_exit_before_enrolment
+),
+
+insats_config as (
+    select * from {{ ref('stg_raw__insats_config') }}
+),
+
+observed as (
+    -- Active episodes are measured up to the latest extraction of the current deliveries.
+    select max(extraction_date) as observed_to_date from case_rows
+),
+
+enrolled_rows as (
+    select
+        *,
+        coalesce(exit_date, date '9999-12-31') as open_exit_date
+    from case_rows
+    where enrolment_date is not null
+),
+
+with_previous_end as (
+    select
+        *,
+        max(open_exit_date) over (
+            partition by person_key, insats
+            order by enrolment_date, open_exit_date
+            rows between unbounded preceding and 1 preceding
+        ) as previous_exit_date
+    from enrolled_rows
+),
+
+enrolled_numbered as (
+    select
+        *,
+        sum(
+            case
+                when previous_exit_date is null or enrolment_date > previous_exit_date then 1
+                else 0
+            end
+        ) over (
+            partition by person_key, insats
+            order by enrolment_date, open_exit_date
+            rows unbounded preceding
+        ) as episode_number
+    from with_previous_end
+),
+
+episode_rows as (
+    select
+        * exclude (open_exit_date, previous_exit_date, episode_number),
+        person_key || '|' || insats || '|' || episode_number as episode_key
+    from enrolled_numbered
+    union all by name
+    -- Still in the queue (or left it without enrolling): each row is an episode of its own.
+    select
+        *,
+        case_row_id as episode_key
+    from case_rows
+    where enrolment_date is null
+),
+
+episodes as (
+    select
+        episode_key,
+        min(case_row_id) as enrolment_id,
+        any_value(person_key) as person_key,
+        bool_or(is_protected_identity) as is_protected_identity,
+        any_value(insats) as insats,
+        case
+            when count(distinct unit) > 1 then 'Flera enheter'
+            else coalesce(min(unit), 'Okänd enhet')
+        end as unit,
+        case when count(distinct unit) > 1 then null else min(municipality_code) end
+            as municipality_code,
+        case when count(distinct unit) > 1 then null else min(municipality_name) end
+            as municipality_name,
+        arg_min(referrer, coalesce(referral_date, enrolment_date)) as referrer,
+        min(referral_date) as referral_date,
+        min(enrolment_date) as enrolment_date,
+        case when bool_or(exit_date is null) then null else max(exit_date) end as exit_date,
+        arg_max(exit_reason, exit_date) as exit_reason,
+        arg_min(gender, coalesce(enrolment_date, referral_date)) as gender,
+        arg_min(birth_year, coalesce(enrolment_date, referral_date)) as birth_year,
+        arg_min(age_at_enrolment, coalesce(enrolment_date, referral_date)) as age_at_enrolment,
+        arg_min(income_source_at_enrolment, coalesce(enrolment_date, referral_date))
+            as income_source_at_enrolment,
+        arg_max(income_source_at_exit, exit_date) as income_source_at_exit,
+        arg_max(occupation_at_exit, exit_date) as occupation_at_exit,
+        min(assessment_date) as assessment_date,
+        list(case_id order by coalesce(enrolment_date, referral_date), case_id) as case_ids,
+        list(case_row_id) as case_row_ids,
+        arg_max(caseworker, coalesce(enrolment_date, referral_date)) as caseworker,
+        count(*) as case_rows
+    from episode_rows
+    group by episode_key
+),
+
+with_rules as (
+    select
+        episodes.* exclude (episode_key, exit_date),
+        -- A row that left the queue without enrolling has no exit from an enrolment.
+        case when episodes.enrolment_date is not null then episodes.exit_date end as exit_date,
+        case when episodes.enrolment_date is null then episodes.exit_date end as queue_exit_date,
+        case
+            when episodes.enrolment_date is null and episodes.exit_date is null then 'kö'
+            when episodes.exit_date is null then 'aktiv'
+            else 'avslutad'
+        end as status,
+        case
+            when episodes.enrolment_date is not null
+                then coalesce(episodes.exit_date, observed.observed_to_date)
+                - episodes.enrolment_date
+        end as days_enrolled,
+        observed.observed_to_date,
+        insats_config.trial_days,
+        insats_config.goal_reasons,
+        insats_config.dropout_reasons,
+        insats_config.exclude_dropouts_from_goal_share,
+        coalesce(insats_config.goal_definition, {{ missing_goal_definition() }}) as goal_definition
+    from episodes
+    cross join observed
+    left join insats_config
+        on episodes.insats = insats_config.insats
+),
+
+classified as (
+    select
+        * exclude (goal_reasons, dropout_reasons),
+        {{ months_from_days('days_enrolled') }} as months_enrolled,
+        {{ time_enrolled_band(months_from_days('days_enrolled')) }} as time_enrolled_band,
+        {{ age_band('age_at_enrolment') }} as age_band,
+        -- Tidigt avhopp: exit within the trial days, or with a configured dropout reason.
+        exit_date is not null and (
+            coalesce(list_contains(dropout_reasons, exit_reason), false)
+            or (trial_days > 0 and days_enrolled <= trial_days)
+        ) as is_dropout,
+        exit_date is not null and coalesce(list_contains(goal_reasons, exit_reason), false)
+            as is_goal,
+        exit_date is not null and coalesce(exit_reason in ('Arbete', 'Studier'), false)
+            as is_work_or_studies
+    from with_rules
+),
+
+final as (
+    select
+        *,
+        -- Andel i mål is counted among exits excluding dropouts when the insats says so.
+        exit_date is not null
+        and not (is_dropout and coalesce(exclude_dropouts_from_goal_share, true))
+            as is_in_goal_share_base
+    from classified
+)
+
+select * from final

@@ -1,0 +1,74 @@
+{#- Kostnad per deltagare: ledger cost of the insats' project in the period divided by
+    participants served (betjänade = active at start + enrolled, from period_flows) and by
+    goal exits (from outcomes). Costs have no unit, so rows are per insats ('Alla enheter').
+-#}
+
+with
+
+costs as (
+    select * from {{ ref('int_ledger_costs_mapped') }}
+    where insats is not null
+),
+
+periods as (
+    select * from {{ ref('int_periods_spined') }}
+),
+
+flows as (
+    select * from {{ ref('period_flows') }}
+    where unit = 'Alla enheter'
+),
+
+outcomes as (
+    select * from {{ ref('outcomes') }}
+    where unit = 'Alla enheter' and dimension = 'total'
+),
+
+monthly_costs as (
+    select
+        coalesce(insats, 'Alla insatser') as insats,
+        date_trunc('month', booking_date) as booking_month,
+        sum(amount) as cost
+    from costs
+    group by grouping sets ((insats, booking_month), (booking_month))
+),
+
+period_costs as (
+    select
+        monthly_costs.insats,
+        periods.period_type,
+        periods.period_label,
+        sum(monthly_costs.cost) as cost
+    from monthly_costs
+    inner join periods
+        on monthly_costs.booking_month between periods.period_start and periods.period_end
+    group by all
+),
+
+final as (
+    select
+        flows.insats,
+        flows.period_type,
+        flows.period_label,
+        flows.period_start,
+        flows.period_end,
+        coalesce(period_costs.cost, 0) as cost,
+        flows.served,
+        coalesce(outcomes.goal_exits, 0) as goal_exits,
+        round({{ share('coalesce(period_costs.cost, 0)', 'flows.served') }}, 2) as cost_per_served,
+        round({{ share('coalesce(period_costs.cost, 0)', 'outcomes.goal_exits') }}, 2)
+            as cost_per_goal
+    from flows
+    left join period_costs
+        on
+            flows.insats = period_costs.insats
+            and flows.period_type = period_costs.period_type
+            and flows.period_label = period_costs.period_label
+    left join outcomes
+        on
+            flows.insats = outcomes.insats
+            and flows.period_type = outcomes.period_type
+            and flows.period_label = outcomes.period_label
+)
+
+select * from final

@@ -1,0 +1,98 @@
+{#- Kontroll av publicerade nyckeltal: each figure an insats published by hand
+    (raw.stated_figures) against the same figure computed for the same insats, unit and
+    dates with the definitions of marts.period_summary(). difference = stated - computed.
+    A figure is consistent when the difference is within rounding: half a percentage point
+    for shares, 0.05 months for throughput, 0.5 for counts and kronor. An unknown figure
+    name gets no computed value and is flagged inconsistent. -#}
+
+with
+
+stated as (
+    select * from {{ ref('stg_raw__stated_figures') }}
+),
+
+balances as (
+    select * from {{ ref('int_flow_balances_accumulated') }}
+),
+
+episodes as (
+    select * from {{ ref('int_enrolment_episodes_merged') }}
+),
+
+costs as (
+    select * from {{ ref('int_ledger_costs_mapped') }}
+),
+
+insats_config as (
+    select * from {{ ref('stg_raw__insats_config') }}
+),
+
+requests as (
+    select
+        row_number() over (order by insats, unit, figure, period_from, period_to)
+            as request_id,
+        insats,
+        coalesce(unit, 'Alla enheter') as unit,
+        period_from as period_start,
+        period_to as period_end,
+        figure,
+        stated_value,
+        source
+    from stated
+),
+
+summaries as (
+    {{ period_summary_rows('requests', 'balances', 'episodes', 'costs', 'insats_config') }}
+),
+
+computed as (
+    select
+        requests.*,
+        case requests.figure
+            when 'active_at_start' then summaries.active_at_start
+            when 'enrolled' then summaries.enrolled
+            when 'exited' then summaries.exited
+            when 'exits' then summaries.exits
+            when 'dropouts' then summaries.dropouts
+            when 'active_at_end' then summaries.active_at_end
+            when 'served' then summaries.served
+            when 'participants' then summaries.served
+            when 'queue_at_end' then summaries.queue_at_end
+            when 'average_enrolled' then summaries.average_enrolled
+            when 'goal_exits' then summaries.goal_exits
+            when 'work_or_studies_exits' then summaries.work_or_studies_exits
+            when 'goal_share' then summaries.goal_share
+            when 'work_or_studies_share' then summaries.work_or_studies_share
+            when 'mean_months' then summaries.mean_months
+            when 'median_months' then summaries.median_months
+            when 'cost' then summaries.cost
+            when 'cost_per_participant' then summaries.cost_per_served
+            when 'cost_per_served' then summaries.cost_per_served
+            when 'cost_per_goal' then summaries.cost_per_goal
+        end as computed_value,
+        case
+            when requests.figure like '%share' then 0.005
+            when requests.figure like '%months' then 0.05
+            else 0.5
+        end as tolerance
+    from requests
+    left join summaries
+        on requests.request_id = summaries.request_id
+),
+
+final as (
+    select
+        insats,
+        unit,
+        figure,
+        period_start as period_from,
+        period_end as period_to,
+        stated_value,
+        cast(computed_value as double) as computed_value,
+        stated_value - computed_value as difference,
+        coalesce(abs(stated_value - computed_value) <= tolerance, false) as is_consistent,
+        source
+    from computed
+)
+
+select * from final

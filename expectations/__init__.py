@@ -1,0 +1,1 @@
+"""Great Expectations suites and data-quality findings for the Finsam warehouse."""

@@ -1,0 +1,148 @@
+"""Kartläggning completeness of enrolments past their grace period, per insats and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import great_expectations as gx
+import great_expectations.expectations as gxe
+import pandas as pd
+
+from expectations.declarations import SuiteDeclaration, field_label
+from expectations.run_context import QualityRun
+from expectations.sql import current_cases_cte, literal, normalised
+
+
+@dataclass(frozen=True)
+class InsatsRequirement:
+    """What the insats configuration requires of one insats' kartläggning."""
+
+    insats: str
+    mandatory_fields: tuple[str, ...]
+    grace_days: int
+    completeness_threshold: float
+
+
+def insats_requirements(
+    con: duckdb.DuckDBPyConnection, declaration: SuiteDeclaration
+) -> list[InsatsRequirement]:
+    """Requirements per configured insats; a field the suite cannot check is a config error."""
+    rows = con.sql(
+        "select insats, mandatory_fields, grace_days, completeness_threshold "
+        "from raw.insats_config order by insats"
+    ).fetchall()
+    known = set(declaration.parameters["fields"])
+    requirements = []
+    for insats, fields, grace_days, threshold in rows:
+        unknown = sorted(set(fields or ()) - known)
+        if unknown:
+            raise ValueError(
+                f"insats configuration, insats {insats!r}: mandatory_fields {unknown} are not "
+                f"kartläggning fields (allowed: {sorted(known)})"
+            )
+        requirements.append(
+            InsatsRequirement(insats, tuple(fields or ()), int(grace_days), float(threshold))
+        )
+    return requirements
+
+
+def _present(expression: str, declaration: SuiteDeclaration) -> str:
+    """True when a value counts as filled in: not empty and not a 'missing' label."""
+    missing = ", ".join(literal(label.lower()) for label in declaration.parameters["missing_labels"])
+    return f"coalesce({normalised(expression)} not in ('', {missing}), false)"
+
+
+def _due_cases_sql(run: QualityRun) -> str:
+    return f"""with {current_cases_cte(run.code_labels)},
+    due as (
+        select current_cases.*, config.mandatory_fields,
+            current_cases.enrolment_date + config.grace_days as since_date
+        from current_cases
+        inner join raw.insats_config as config on current_cases.insats = config.insats
+        where current_cases.enrolment_date is not null
+            and current_cases.enrolment_date + config.grace_days <= date {literal(run.as_of)}
+    )"""
+
+
+def frame(
+    con: duckdb.DuckDBPyConnection, declaration: SuiteDeclaration, run: QualityRun
+) -> pd.DataFrame:
+    """Due enrolments with each kartläggning field as 1 (filled in) or 0 (missing)."""
+    indicators = ", ".join(
+        f"{_present(column, declaration)}::float as {column}"
+        for column in declaration.parameters["fields"]
+    )
+    frame = con.sql(f"{_due_cases_sql(run)} select insats, {indicators} from due").df()
+    frame["insats"] = frame["insats"].astype("category")
+    return frame
+
+
+def build_case_enrolments_completeness_suite(
+    declaration: SuiteDeclaration, requirement: InsatsRequirement
+) -> gx.ExpectationSuite:
+    """One insats: the share of due enrolments with each mandatory field at the threshold.
+
+    The mean of a 0/1 column is that share, computed in one vectorised pass.
+    """
+    suite = gx.ExpectationSuite(name=f"{declaration.suite} {requirement.insats}")
+    for column in requirement.mandatory_fields:
+        suite.add_expectation(
+            gxe.ExpectColumnMeanToBeBetween(
+                column=column,
+                min_value=requirement.completeness_threshold,
+                max_value=1.0,
+                meta={
+                    "name": f"completeness:{column}:{requirement.insats}",
+                    "field": column,
+                    "severity": declaration.severity,
+                    "threshold": requirement.completeness_threshold,
+                },
+            )
+        )
+    return suite
+
+
+def batches(
+    con: duckdb.DuckDBPyConnection, declaration: SuiteDeclaration, run: QualityRun
+) -> list[tuple[pd.DataFrame, gx.ExpectationSuite]]:
+    """One batch and suite per configured insats with enrolments due for kartläggning."""
+    due = frame(con, declaration, run)
+    per_insats = dict(list(due.groupby("insats", observed=True)))
+    return [
+        (per_insats[requirement.insats], build_case_enrolments_completeness_suite(declaration, requirement))
+        for requirement in insats_requirements(con, declaration)
+        if requirement.insats in per_insats and requirement.mandatory_fields
+    ]
+
+
+def findings_sql(declaration: SuiteDeclaration, run: QualityRun) -> str:
+    """One row per due enrolment and mandatory field it lacks, since enrolment + grace days."""
+    values = " ".join(
+        f"when {literal(column)} then cast({column} as varchar)"
+        for column in declaration.parameters["fields"]
+    )
+    labels = " ".join(
+        f"when {literal(column)} then {literal(field_label(column))}"
+        for column in declaration.parameters["fields"]
+    )
+    return f"""{_due_cases_sql(run)},
+    required as (
+        select due.*, unnest(due.mandatory_fields) as field from due
+    ),
+    valued as (
+        select required.*, case field {values} end as value,
+            case field {labels} end as field_label
+        from required
+    )
+    select
+        'completeness:' || field as "check",
+        organisation, insats, unit, caseworker, case_id, field,
+        case when nullif(trim(value), '') is null then field_label || ' saknas'
+            else field_label || ' är ''' || trim(value) || ''''
+        end as problem,
+        since_date,
+        date_diff('day', since_date, date {literal(run.as_of)}) as days_open
+    from valued
+    where not {_present("value", declaration)}
+    """

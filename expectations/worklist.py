@@ -1,0 +1,95 @@
+"""Export the data stewards' worklist from the published warehouse as CSV or Excel.
+
+    python -m expectations.worklist --unit Hässleholm --caseworker ANLA01 --format xlsx \
+        --out arbetslista.xlsx
+
+Which case (ÄrendeID, never personnummer) lacks which field since when, oldest first.
+Reads FINSAM_WAREHOUSE read-only, so it can run while the pipeline builds the next one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from expectations.declarations import field_label
+from pipelines.settings import load_settings
+
+EXPORT_COLUMNS = {
+    "unit": "Enhet",
+    "caseworker": "Handläggare",
+    "case_id": "ÄrendeID",
+    "insats": "Insats",
+    "organisation": "Organisation",
+    "field": "Fält",
+    "problem": "Problem",
+    "since_date": "Sedan",
+    "days_open": "Dagar",
+    "severity": "Allvarlighetsgrad",
+}
+SEVERITY_LABELS = {"error": "fel", "warning": "varning"}
+
+
+def read_worklist(
+    warehouse: Path, unit: str | None = None, caseworker: str | None = None
+) -> pd.DataFrame:
+    """The latest run's case findings for one unit and/or caseworker, oldest first."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        frame = con.execute(
+            f"""select {", ".join(EXPORT_COLUMNS)} from marts.steward_worklist
+            where ($unit is null or unit = $unit)
+                and ($caseworker is null or caseworker = $caseworker)
+            order by unit nulls last, caseworker nulls last, days_open desc nulls last,
+                case_id, field""",
+            {"unit": unit, "caseworker": caseworker},
+        ).df()
+    frame["field"] = frame["field"].map(field_label)
+    frame["severity"] = frame["severity"].map(SEVERITY_LABELS)
+    return frame.rename(columns=EXPORT_COLUMNS)
+
+
+def write_worklist(frame: pd.DataFrame, out: Path, file_format: str) -> None:
+    """CSV for any tool (UTF-8 with BOM and `;`, as Swedish Excel expects), or a real xlsx."""
+    if file_format == "csv":
+        frame.to_csv(out, sep=";", index=False, encoding="utf-8-sig")
+        return
+    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+        frame.to_excel(writer, sheet_name="Arbetslista", index=False)
+        sheet = writer.sheets["Arbetslista"]
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+        for position, column in enumerate(frame.columns):
+            width = max([len(column), *frame[column].astype(str).str.len().head(500)]) + 2
+            sheet.set_column(position, position, min(width, 80))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m expectations.worklist",
+        description="Arbetslista för datavårdare: vilket ärende saknar vilket fält sedan när.",
+    )
+    parser.add_argument("--unit", help="enhet, t.ex. Hässleholm (utelämnad: alla)")
+    parser.add_argument("--caseworker", help="handläggarsignatur, t.ex. ANLA01 (utelämnad: alla)")
+    parser.add_argument("--format", choices=["csv", "xlsx"], default="csv", dest="file_format")
+    parser.add_argument("--out", type=Path, required=True, help="fil att skriva")
+    args = parser.parse_args(argv)
+    warehouse = load_settings().warehouse
+    if not warehouse.exists():
+        print(f"Hittar inget publicerat lager i {warehouse} (FINSAM_WAREHOUSE).", file=sys.stderr)
+        return 2
+    try:
+        frame = read_worklist(warehouse, args.unit, args.caseworker)
+    except duckdb.CatalogException:
+        print(f"{warehouse} saknar marts.steward_worklist: kör pipelinen först.", file=sys.stderr)
+        return 2
+    write_worklist(frame, args.out, args.file_format)
+    print(f"{len(frame)} rader skrivna till {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""`python -m pipelines.bench`: measure, then write BENCHMARKS.md and BENCHMARKS.json."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from pipelines.bench.harness import Plan, log, run_plan
+from pipelines.bench.report import write_reports
+from pipelines.bench.targets import judge_all
+from pipelines.settings import DATA_DIR
+
+DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
+
+
+def _size_count(text: str) -> tuple[int, int]:
+    size, _, count = text.partition("=")
+    return int(size), int(count)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.bench", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(DEFAULT_SIZES),
+        help="participants per landing (default: %(default)s)",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="runs per size (median)")
+    parser.add_argument(
+        "--repeats-for",
+        type=_size_count,
+        action="append",
+        default=[],
+        metavar="SIZE=N",
+        help="runs at one size instead of --repeats (e.g. 1000000=1)",
+    )
+    parser.add_argument("--seed", type=int, default=42, help="demo generator seed")
+    parser.add_argument(
+        "--incremental-size",
+        type=int,
+        default=100_000,
+        help="size whose warehouse gets one new day of deliveries",
+    )
+    parser.add_argument(
+        "--query-calls",
+        type=int,
+        default=5,
+        help="cold calls per dashboard query (median and worst)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DATA_DIR / "bench",
+        help="landings and run files (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("."), help="folder for BENCHMARKS.md and BENCHMARKS.json"
+    )
+    parser.add_argument(
+        "--note", action="append", default=[], help="a remark to print in the report (repeatable)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    plan = Plan(
+        sizes=args.sizes,
+        repeats=args.repeats,
+        repeats_for=dict(args.repeats_for),
+        seed=args.seed,
+        cache=args.cache.resolve(),
+        incremental_size=args.incremental_size,
+        query_calls=args.query_calls,
+    )
+
+    def report(results: Mapping) -> None:
+        summaries = {size["participants"]: size["summary"] for size in results["sizes"]}
+        complete = dict(results) | {"targets": judge_all(summaries), "notes": args.note}
+        write_reports(complete, args.out)
+
+    run_plan(plan, on_progress=report)
+    log(f"wrote {args.out / 'BENCHMARKS.md'} and {args.out / 'BENCHMARKS.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,188 @@
+"""The benchmark plan: per size, repeated pipeline and floor runs, dashboard latency, and
+the incremental case on top of one size's warehouse; summarised as medians."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipelines.bench.dashboard_queries import dashboard_latency
+from pipelines.bench.delivery import deliver_next_day
+from pipelines.bench.landings import Landing, demo_landing, generator_version, link_copy
+from pipelines.bench.machine import machine_facts
+from pipelines.bench.runs import rows_read, run_floor, run_paths, run_pipeline
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to measure and where to keep landings and run files."""
+
+    sizes: Sequence[int]
+    repeats: int
+    seed: int
+    cache: Path
+    incremental_size: int
+    query_calls: int
+    repeats_for: Mapping[int, int] = field(default_factory=dict)
+
+    def repeats_of(self, participants: int) -> int:
+        """Runs at this size: the default, or fewer where the largest sizes take long."""
+        return self.repeats_for.get(participants, self.repeats)
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def _median(runs: Sequence[dict], key: str) -> float | None:
+    values = [run[key] for run in runs if run.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def _median_stages(runs: Sequence[dict]) -> dict[str, float]:
+    names = sorted({name for run in runs for name in run["stages"]})
+    return {name: statistics.median(run["stages"].get(name, 0.0) for run in runs) for name in names}
+
+
+def summarise_runs(runs: Sequence[dict]) -> dict[str, object]:
+    """Medians of a repeated measurement; peak memory is the worst repeat's."""
+    numeric = {key for run in runs for key, value in run.items() if isinstance(value, int | float)}
+    summary: dict[str, object] = {key: _median(runs, key) for key in sorted(numeric)}
+    summary["stages"] = _median_stages(runs)
+    for key in ("peak_rss_bytes", "peak_memory_bytes"):
+        summary[key] = max(run[key] for run in runs)
+    return summary
+
+
+def _fresh_run_dir(plan: Plan, name: str) -> Path:
+    run_dir = plan.cache / "runs" / name
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    return run_dir
+
+
+def _size_summary(pipeline: dict, floor: dict, dashboard: list[dict]) -> dict[str, object]:
+    """The figures the targets are judged on."""
+    stages = pipeline["stages"]
+    medians = [
+        query["median_ms"]
+        for query in dashboard
+        if "median_ms" in query and query["scope"] == "query"
+    ]
+    return {
+        "total_seconds": pipeline["total_seconds"],
+        "peak_memory_bytes": pipeline["peak_memory_bytes"],
+        "fixed_overhead_seconds": pipeline["fixed_overhead_seconds"],
+        "floor_ratio": pipeline["total_seconds"] / floor["total_seconds"],
+        "core_floor_ratio": (stages.get("ingest", 0.0) + stages.get("dbt", 0.0))
+        / floor["total_seconds"],
+        "dashboard_slowest_median_ms": max(medians, default=None),
+    }
+
+
+def bench_size(plan: Plan, landing: Landing) -> tuple[dict[str, object], Path]:
+    """Repeated pipeline and floor runs on one landing, then dashboard latency.
+
+    Pipeline and floor alternate, so a slow spell on the shared machine hits both alike.
+    Returns the result and the last pipeline run's folder (its warehouse stays for reuse).
+    """
+    pipeline_runs, floor_runs = [], []
+    repeats = plan.repeats_of(landing.participants)
+    for repeat in range(1, repeats + 1):
+        run_dir = _fresh_run_dir(plan, f"{landing.participants}_{repeat}")
+        link_copy(landing.folder, run_paths(run_dir)["landing"])
+        log(f"{landing.participants}: pipeline, repeat {repeat}/{repeats}")
+        pipeline_runs.append(run_pipeline(landing, run_dir))
+        log(f"{landing.participants}: floor, repeat {repeat}/{repeats}")
+        floor_runs.append(run_floor(landing, run_dir))
+        if repeat < repeats:
+            shutil.rmtree(run_dir)
+    log(f"{landing.participants}: dashboard queries")
+    dashboard = dashboard_latency(run_paths(run_dir)["warehouse"], plan.query_calls)
+    pipeline, floor = summarise_runs(pipeline_runs), summarise_runs(floor_runs)
+    result = {
+        "participants": landing.participants,
+        "repeats": repeats,
+        "landing": landing.facts,
+        "pipeline": {"median": pipeline, "runs": pipeline_runs},
+        "floor": {"median": floor, "runs": floor_runs},
+        "dashboard": dashboard,
+        "summary": _size_summary(pipeline, floor, dashboard),
+    }
+    return result, run_dir
+
+
+def _copy_run_state(base: Path, target: Path) -> None:
+    """A copy of a finished run's databases (real copies: they will be written) and landing."""
+    base_paths, target_paths = run_paths(base), run_paths(target)
+    link_copy(base_paths["landing"], target_paths["landing"])
+    target_paths["work_db"].parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(base_paths["work_db"], target_paths["work_db"])
+    if base_paths["warehouse"].exists():
+        shutil.copyfile(base_paths["warehouse"], target_paths["warehouse"])
+
+
+def bench_incremental(plan: Plan, landing: Landing, base: Path) -> dict[str, object]:
+    """One new day of deliveries on top of a finished run's warehouse, repeated."""
+    runs, delivered = [], {}
+    repeats = plan.repeats_of(landing.participants)
+    for repeat in range(1, repeats + 1):
+        run_dir = _fresh_run_dir(plan, f"{landing.participants}_incremental_{repeat}")
+        _copy_run_state(base, run_dir)
+        delivered = deliver_next_day(run_paths(run_dir)["landing"])
+        log(f"{landing.participants}: incremental, repeat {repeat}/{repeats}")
+        before = rows_read(run_paths(run_dir)["work_db"]) or 0
+        runs.append(run_pipeline(landing, run_dir, rows_before=before))
+        shutil.rmtree(run_dir)
+    return {
+        "participants": landing.participants,
+        "delivered": delivered,
+        "median": summarise_runs(runs),
+        "runs": runs,
+    }
+
+
+def run_plan(plan: Plan, on_progress) -> dict[str, object]:
+    """Measure every size of the plan; `on_progress(results)` after each, so a long
+    benchmark that is stopped still leaves the sizes it finished."""
+    results: dict[str, object] = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine_facts(),
+        "plan": {
+            "sizes": list(plan.sizes),
+            "repeats": plan.repeats,
+            "repeats_for": {str(size): count for size, count in plan.repeats_for.items()},
+            "seed": plan.seed,
+            "generator_version": generator_version(),
+            "dashboard_calls_per_query": plan.query_calls,
+        },
+        "sizes": [],
+        "incremental": None,
+        "failures": [],
+    }
+    for participants in plan.sizes:
+        started = time.perf_counter()
+        try:
+            _bench_one_size(plan, participants, results)
+        except Exception as error:  # a failed size is reported; the other sizes still run
+            log(f"{participants}: failed: {error}")
+            results["failures"].append(f"failed at {participants} participants: {error}")
+        log(f"{participants}: done in {time.perf_counter() - started:.0f} s")
+        on_progress(results)
+    return results
+
+
+def _bench_one_size(plan: Plan, participants: int, results: dict) -> None:
+    log(f"{participants}: landing")
+    landing = demo_landing(plan.cache, participants, plan.seed)
+    size_result, last_run = bench_size(plan, landing)
+    results["sizes"].append(size_result)
+    if participants == plan.incremental_size:
+        results["incremental"] = bench_incremental(plan, landing, last_run)
+    shutil.rmtree(last_run)

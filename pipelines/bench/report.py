@@ -1,0 +1,269 @@
+"""BENCHMARKS.json (everything measured) and BENCHMARKS.md (the same, for people)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+STAGE_LABELS = {
+    "ingest": "ingest",
+    "dbt": "dbt build",
+    "quality": "quality suites",
+    "publish": "publish",
+}
+
+METHOD = """\
+## How it is measured
+
+- Each size has its own cached demo landing (`data/bench/landing_<N>_s<seed>_g<generator
+  hash>`, made by `python -m pipelines.demo`); every repeat starts from empty databases and
+  a fresh `DAGSTER_HOME`, with the landing hard-linked into the run's folder.
+- **Pipeline**: `python -m pipelines.run` (job `nightly`: every asset and check, then
+  publish) in a child process. *Total* is from launching the process to the end of the run,
+  so it includes interpreter, Dagster and definitions start-up. Stage times are the summed
+  step durations from the run's event log, each step put in the stage of the
+  `pipelines/defs/<stage>/` package its op is written in.
+- **Fixed overhead** = total - time inside steps + dbt's own start-up (from its step's start
+  to its first model's start): the cost paid even for an empty landing.
+- **Peak memory** is the largest resident set of the whole process tree (Dagster plus the
+  dbt subprocess), sampled every 0.2 s, and never less than the kernel's peak of the
+  largest single process (`wait4`, as `/usr/bin/time -v` reports); the worst repeat counts.
+- **Rows/s** = data rows of all delivered files (`raw.file_registry.rows_read`) / total.
+- **Floor**: `pipelines/bench/floor.sql`, the same ingest (CSV sources, the same HMAC
+  pseudonyms) and the main marts (enrolment episodes, period flows, outcomes) as one plain
+  DuckDB script in one process, timed the same way. *Pipeline / floor* is the ratio of the
+  totals, so it is the price of orchestration, quality suites, the other marts and publish;
+  *(ingest + dbt) / floor* compares only the stages the floor also does.
+- **Incremental**: one new day of deliveries (a new case-system snapshot and a new ledger
+  file) added to the landing of a finished run, then the pipeline run again on its
+  warehouse.
+- **Dashboard**: the functions of `dashboards/data.py` that each page (read from its
+  source) calls, against the published warehouse, with Streamlit's cache cleared before
+  every call; the first view (latest tertial, all insatser, all units).
+- Medians over the repeats; the machine is shared, so single figures can vary by tens of
+  percent. Targets judge the medians (memory: the worst repeat).
+"""
+
+
+def write_json(results: Mapping, path: Path) -> None:
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 60:
+        return f"{int(value // 60)} min {value % 60:04.1f} s"
+    return f"{value:.1f} s" if value >= 1 else f"{value:.2f} s"
+
+
+def size_bytes(value: float | None) -> str:
+    if value is None:
+        return "-"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.2f} {unit}"
+    return f"{value:.0f} B"
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}".replace(",", " ")
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def machine_section(machine: Mapping) -> str:
+    rows = [
+        ("CPU", machine["cpu_model"]),
+        ("cores", machine["cores"]),
+        ("memory", size_bytes(machine["memory_bytes"])),
+        ("kernel", machine["kernel"]),
+        ("Python / DuckDB", f"{machine['python']} / {machine['duckdb']}"),
+        ("load average at start", " ".join(f"{x:.2f}" for x in machine["load_average_at_start"])),
+    ]
+    return "## Machine\n\n" + table(("fact", "value"), rows)
+
+
+def _target_value(target: Mapping) -> str:
+    value, unit = target["value"], target["unit"]
+    if value is None:
+        return "-"
+    if unit == "bytes":
+        return size_bytes(value)
+    if unit == "s":
+        return seconds(value)
+    return f"{value:.2f} {unit}" if unit == "x" else f"{value:.0f} {unit}"
+
+
+def _target_margin(target: Mapping) -> str:
+    if target["margin"] is None:
+        return "-"
+    share = abs(target["ratio"] - 1) * 100
+    word = "over" if target["margin"] > 0 else "under"
+    return f"{share:.0f} % {word} the limit"
+
+
+def targets_section(targets: Sequence[Mapping]) -> str:
+    rows = [
+        (
+            target["description"],
+            _target_value(target),
+            target["status"],
+            _target_margin(target),
+        )
+        for target in targets
+    ]
+    return "## Targets\n\n" + table(("target", "measured", "status", "by how much"), rows)
+
+
+def _pipeline_row(size: Mapping) -> list[str]:
+    pipeline, summary = size["pipeline"]["median"], size["summary"]
+    stages = [seconds(pipeline["stages"].get(stage)) for stage in STAGE_LABELS]
+    return [
+        number(size["participants"]),
+        str(size["repeats"]),
+        number(pipeline.get("rows_read")),
+        seconds(pipeline["total_seconds"]),
+        *stages,
+        seconds(pipeline["fixed_overhead_seconds"]),
+        size_bytes(pipeline["peak_memory_bytes"]),
+        size_bytes(pipeline["peak_rss_bytes"]),
+        size_bytes(pipeline.get("warehouse_bytes")),
+        number(pipeline.get("rows_per_second")),
+        seconds(size["floor"]["median"]["total_seconds"]),
+        f"{summary['floor_ratio']:.2f}",
+        f"{summary['core_floor_ratio']:.2f}",
+    ]
+
+
+def sizes_section(sizes: Sequence[Mapping]) -> str:
+    header = ["participants", "runs", "input rows", "total", *STAGE_LABELS.values()]
+    header += ["fixed overhead", "peak memory (tree)", "peak RSS (largest process)"]
+    header += ["warehouse", "rows/s", "floor", "pipeline / floor", "(ingest + dbt) / floor"]
+    title = "## End to end (medians over the runs)\n\n"
+    return title + table(header, [_pipeline_row(size) for size in sizes])
+
+
+def floor_section(sizes: Sequence[Mapping]) -> str:
+    names = sorted({name for size in sizes for name in size["floor"]["median"]["stages"]})
+    rows = [
+        [
+            number(size["participants"]),
+            seconds(size["floor"]["median"]["total_seconds"]),
+            *(seconds(size["floor"]["median"]["stages"].get(name)) for name in names),
+            size_bytes(size["floor"]["median"]["peak_memory_bytes"]),
+            size_bytes(size["floor"]["median"]["database_bytes"]),
+        ]
+        for size in sizes
+    ]
+    header = ["participants", "total", *names, "peak memory", "database"]
+    return "## Floor: plain DuckDB SQL, no orchestration\n\n" + table(header, rows)
+
+
+def landings_section(sizes: Sequence[Mapping]) -> str:
+    rows = [
+        [
+            number(size["participants"]),
+            number(size["landing"]["files"]),
+            size_bytes(size["landing"]["bytes"]),
+            seconds(size["landing"]["generator_seconds"]),
+        ]
+        for size in sizes
+    ]
+    header = ["participants", "files", "size", "generator time (once, cached)"]
+    return "## Demo landings\n\n" + table(header, rows)
+
+
+def incremental_section(incremental: Mapping | None) -> str:
+    if incremental is None:
+        return "## Incremental: one new day of deliveries\n\nNot measured in this run.\n"
+    median = incremental["median"]
+    delivered = ", ".join(f"`{name}`" for name in incremental["delivered"]["files"])
+    rows = [
+        [
+            number(incremental["participants"]),
+            number(median.get("rows_read")),
+            seconds(median["total_seconds"]),
+            *(seconds(median["stages"].get(stage)) for stage in STAGE_LABELS),
+            size_bytes(median["peak_memory_bytes"]),
+        ]
+    ]
+    header = ["on top of", "new rows read", "total", *STAGE_LABELS.values(), "peak memory"]
+    intro = f"New files: {delivered} ({incremental['delivered']['description']}).\n\n"
+    return "## Incremental: one new day of deliveries\n\n" + intro + table(header, rows)
+
+
+def _latency_cell(query: Mapping) -> str:
+    if "error" in query:
+        return "error: " + query["error"].replace("|", "/")
+    return f"{query['median_ms']:.0f} / {query['worst_ms']:.0f}"
+
+
+def dashboard_section(sizes: Sequence[Mapping]) -> str:
+    keys = list(dict.fromkeys((q["page"], q["query"]) for size in sizes for q in size["dashboard"]))
+    cells = {
+        (size["participants"], q["page"], q["query"]): _latency_cell(q)
+        for size in sizes
+        for q in size["dashboard"]
+    }
+    rows = [
+        [page, query, *(cells.get((size["participants"], page, query), "-") for size in sizes)]
+        for page, query in keys
+    ]
+    header = ["page", "query", *(number(size["participants"]) for size in sizes)]
+    title = "## Dashboard queries (ms, cold cache, median / worst)\n\n"
+    return title + table(header, rows)
+
+
+def failed_steps(sizes: Sequence[Mapping]) -> list[str]:
+    """A note for every run in which a step failed: its figures cover less work."""
+    return [
+        f"{number(size['participants'])}, run {index}: failed steps "
+        + ", ".join(run["failed_steps"])
+        for size in sizes
+        for index, run in enumerate(size["pipeline"]["runs"], start=1)
+        if run.get("failed_steps")
+    ]
+
+
+def notes_section(notes: Sequence[str]) -> str:
+    return "## Notes\n\n" + "".join(f"- {note}\n" for note in notes) if notes else ""
+
+
+def markdown(results: Mapping) -> str:
+    plan = results["plan"]
+    command = "python -m pipelines.bench --sizes " + " ".join(map(str, plan["sizes"]))
+    command += f" --repeats {plan['repeats']}"
+    command += "".join(f" --repeats-for {size}={n}" for size, n in plan["repeats_for"].items())
+    intro = (
+        f"# Benchmarks\n\nMeasured {results['generated_at']} with `{command}` "
+        f"(seed {plan['seed']}, generator {plan['generator_version']}). "
+        "Regenerate with `make bench`.\n"
+    )
+    sections = [
+        intro,
+        machine_section(results["machine"]),
+        targets_section(results["targets"]),
+        sizes_section(results["sizes"]),
+        floor_section(results["sizes"]),
+        incremental_section(results["incremental"]),
+        dashboard_section(results["sizes"]),
+        landings_section(results["sizes"]),
+        notes_section(
+            [*results.get("notes", []), *results["failures"], *failed_steps(results["sizes"])]
+        ),
+        METHOD,
+    ]
+    return "\n".join(section for section in sections if section)
+
+
+def write_reports(results: Mapping, folder: Path) -> None:
+    """Both reports into `folder` (BENCHMARKS.md and BENCHMARKS.json)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_json(results, folder / "BENCHMARKS.json")
+    (folder / "BENCHMARKS.md").write_text(markdown(results), encoding="utf-8")

@@ -1,0 +1,145 @@
+"""One measured pipeline run and one measured floor run, each in a child process of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines.bench import PIPELINES_DIR
+from pipelines.bench.landings import Landing
+from pipelines.bench.measure import Measurement, run_measured
+
+# A fixed key: pipeline and floor must compute the same pseudonyms, and a benchmark
+# landing is synthetic, so the key protects nothing.
+BENCH_PSEUDONYM_KEY = "finsam-benchmark-key-not-secret"
+DAGSTER_YAML = PIPELINES_DIR / "dagster.yaml"
+
+
+def run_paths(run_dir: Path) -> dict[str, Path]:
+    """Where one run keeps its landing copy, databases, Dagster home and logs."""
+    return {
+        "landing": run_dir / "landing",
+        "warehouse": run_dir / "warehouse.duckdb",
+        "work_db": run_dir / "work" / "warehouse_work.duckdb",
+        "dagster_home": run_dir / "dagster_home",
+        "floor_db": run_dir / "floor.duckdb",
+    }
+
+
+def run_environment(run_dir: Path, landing: Landing) -> dict[str, str]:
+    """The FINSAM_* environment pointing a child at this run's own files."""
+    paths = run_paths(run_dir)
+    venv_bin = str(Path(sys.executable).parent)
+    return os.environ | {
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+        "FINSAM_LANDING": str(paths["landing"]),
+        "FINSAM_WAREHOUSE": str(paths["warehouse"]),
+        "FINSAM_WORK_DB": str(paths["work_db"]),
+        "FINSAM_CONFIG": str(landing.config),
+        "FINSAM_PSEUDONYM_KEY": BENCH_PSEUDONYM_KEY,
+        "FINSAM_ENV": "demo",
+        "DAGSTER_HOME": str(paths["dagster_home"]),
+    }
+
+
+def rows_read(database: Path) -> int | None:
+    """Data rows of every file the database has loaded so far."""
+    if not database.exists():
+        return None
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute("select coalesce(sum(rows_read), 0) from raw.file_registry").fetchone()[
+            0
+        ]
+
+
+def _stage_seconds(timings: dict) -> dict[str, float]:
+    stages: dict[str, float] = {}
+    for step in timings["steps"]:
+        if step["start"] is not None and step["end"] is not None:
+            stages[step["stage"]] = stages.get(step["stage"], 0.0) + step["end"] - step["start"]
+    return stages
+
+
+def _fixed_overhead(timings: dict, measurement: Measurement, total: float) -> float:
+    """Time not spent on data: interpreter, Dagster and definitions start-up, step hand-overs
+    and dbt's own start-up (from its step's start to its first model's start)."""
+    overhead = total - sum(_stage_seconds(timings).values())
+    dbt_steps = [step for step in timings["steps"] if step["stage"] == "dbt" and step["start"]]
+    first_node = timings.get("dbt_first_node_started_at")
+    if dbt_steps and first_node is not None:
+        overhead += max(0.0, first_node - min(step["start"] for step in dbt_steps))
+    return overhead
+
+
+def _summarise_pipeline(timings: dict, measurement: Measurement, rows: int | None) -> dict:
+    total = timings["finished_at"] - measurement.started_at
+    return {
+        "total_seconds": total,
+        "process_seconds": measurement.wall_seconds,
+        "stages": _stage_seconds(timings),
+        "fixed_overhead_seconds": _fixed_overhead(timings, measurement, total),
+        "peak_rss_bytes": measurement.peak_rss_bytes,
+        "peak_memory_bytes": measurement.peak_tree_rss_bytes,
+        "rows_read": rows,
+        "rows_per_second": rows / total if rows else None,
+        "exit_code": timings["exit_code"],
+        "run_status": timings["status"],
+        "failed_steps": [s["step_key"] for s in timings["steps"] if s["status"] != "SUCCESS"],
+        "steps": timings["steps"],
+    }
+
+
+def run_pipeline(landing: Landing, run_dir: Path, rows_before: int = 0) -> dict:
+    """`python -m pipelines.run` on the run's landing; its stages, time, memory and output.
+
+    The landing copy and databases already in `run_dir` are kept (the incremental case
+    runs on top of them); only the Dagster home is fresh, so the run is the only one in it.
+    """
+    paths = run_paths(run_dir)
+    shutil.rmtree(paths["dagster_home"], ignore_errors=True)
+    paths["dagster_home"].mkdir(parents=True)
+    shutil.copy(DAGSTER_YAML, paths["dagster_home"] / "dagster.yaml")
+    timings_file = run_dir / "timings.json"
+    timings_file.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "pipelines.bench.pipeline_child"]
+    measurement = run_measured(
+        [*command, "--timings", str(timings_file)],
+        run_environment(run_dir, landing),
+        run_dir / "pipeline.log",
+    )
+    if measurement.exit_code != 0 or not timings_file.exists():
+        raise RuntimeError(f"pipeline run failed, see {run_dir / 'pipeline.log'}")
+    timings = json.loads(timings_file.read_text(encoding="utf-8"))
+    # The work database: it holds the rows even when a failed run did not publish.
+    rows = rows_read(paths["work_db"])
+    summary = _summarise_pipeline(
+        timings, measurement, None if rows is None else rows - rows_before
+    )
+    warehouse = paths["warehouse"]
+    return summary | {"warehouse_bytes": warehouse.stat().st_size if warehouse.exists() else None}
+
+
+def run_floor(landing: Landing, run_dir: Path) -> dict:
+    """The plain-SQL floor (`floor.sql`) on the same landing, timed the same way."""
+    paths = run_paths(run_dir)
+    paths["floor_db"].unlink(missing_ok=True)
+    timings_file = run_dir / "floor_timings.json"
+    command = [sys.executable, "-m", "pipelines.bench.floor", "--landing", str(landing.folder)]
+    command += ["--db", str(paths["floor_db"]), "--timings", str(timings_file)]
+    measurement = run_measured(command, run_environment(run_dir, landing), run_dir / "floor.log")
+    if measurement.exit_code != 0:
+        raise RuntimeError(f"floor run failed, see {run_dir / 'floor.log'}")
+    timings = json.loads(timings_file.read_text(encoding="utf-8"))
+    return {
+        "total_seconds": measurement.wall_seconds,
+        "stages": timings["stages"],
+        "peak_rss_bytes": measurement.peak_rss_bytes,
+        "peak_memory_bytes": measurement.peak_tree_rss_bytes,
+        "database_bytes": paths["floor_db"].stat().st_size,
+        "rows": timings["rows"],
+    }

@@ -1,0 +1,1 @@
+"""dbt assets: staging, intermediate and marts built by `dbt build`, tests as asset checks."""

@@ -1,0 +1,194 @@
+"""Ingest assets: one per raw table family, each loading its source kinds from the landing.
+
+Kinds A and B (case system and Excel registers) feed one table, `raw.case_enrolments`,
+so they share one asset; its checks still name each quarantined file and its kind.
+Every asset reports quarantined files as a failed error-severity check and rejected rows
+as a warning; neither blocks other assets, since every other file still loaded.
+"""
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from pipelines.defs.resources import Warehouse
+from pipelines.ingest.engine import IngestReport, ingest
+from pipelines.ingest.insats_config import ConfigError, read_config, replace_config_tables
+from pipelines.ingest.schema import CONFIG_TABLES, ensure_raw_schema
+
+FILES_CHECK = "files_readable"
+ROWS_CHECK = "rows_valid"
+
+
+@dataclass(frozen=True)
+class IngestSpec:
+    """Which source kinds an asset loads, into which raw tables."""
+
+    name: str
+    tables: tuple[str, ...]
+    kinds: tuple[str, ...]
+    description: str
+    unknown_folders: tuple[str, ...] = ()
+
+
+INGEST_SPECS = (
+    IngestSpec(
+        "case_enrolments",
+        ("case_enrolments",),
+        ("gwa", "register"),
+        "Inskrivningar från ärendesystem (typ A, gwa_*.csv) och Excel-register (typ B, "
+        "register_*.xlsx), pseudonymiserade; historik per leverans.",
+        unknown_folders=("arende",),
+    ),
+    IngestSpec(
+        "esf_participants",
+        ("esf_participants",),
+        ("esf",),
+        "ESF-deltagarrapporter till SCB (esf_<projektnummer>_<datum>.txt), pseudonymiserade.",
+        unknown_folders=("scb",),
+    ),
+    IngestSpec(
+        "population",
+        ("population",),
+        ("population",),
+        "SCB:s befolkningstabell (PX-Web) per kommun, åldersgrupp, kön och år.",
+    ),
+    IngestSpec(
+        "ledger_transactions",
+        ("ledger_transactions",),
+        ("ledger",),
+        "Huvudbokstransaktioner; personnummerliknande text i Text är borttagen.",
+        unknown_folders=("ekonomi",),
+    ),
+    IngestSpec(
+        "budget",
+        ("budget_lines", "funding_shares"),
+        ("budget",),
+        "Budget per insats och kostnadsslag samt finansieringsandelar per part.",
+    ),
+    IngestSpec(
+        "forecast_lines",
+        ("forecast_lines",),
+        ("forecast",),
+        "Helårsprognoser per insats och kostnadsslag, en per prognosdatum.",
+    ),
+)
+
+
+def _materializations(spec: IngestSpec, report: IngestReport) -> list[dg.MaterializeResult]:
+    rows = report.rows
+    metadata = {
+        "files_loaded": len(report.having("loaded")),
+        "files_already_loaded": len(report.having("duplicate")),
+        "files_quarantined": len(report.having("quarantined")),
+        "rows_read": rows.read,
+        "rows_loaded": rows.loaded,
+        "rows_rejected": rows.rejected,
+        "fields_nulled": report.fields_nulled,
+    }
+    return [
+        dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata=metadata)
+        for table in spec.tables
+    ]
+
+
+def _check_results(spec: IngestSpec, report: IngestReport) -> list[dg.AssetCheckResult]:
+    key = dg.AssetKey(["raw", spec.tables[0]])
+    quarantined = report.having("quarantined")
+    rows = report.rows
+    return [
+        dg.AssetCheckResult(
+            asset_key=key,
+            check_name=FILES_CHECK,
+            passed=not quarantined,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=(
+                f"{len(quarantined)} fil(er) i karantän / quarantined file(s)"
+                if quarantined
+                else "Alla filer kunde läsas / every file was readable"
+            ),
+            metadata={
+                "files_quarantined": len(quarantined),
+                "quarantined": dg.MetadataValue.json(
+                    {outcome.file_name: outcome.reason for outcome in quarantined}
+                ),
+            },
+        ),
+        dg.AssetCheckResult(
+            asset_key=key,
+            check_name=ROWS_CHECK,
+            passed=rows.rejected == 0 and report.fields_nulled == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={"rows_rejected": rows.rejected, "fields_nulled": report.fields_nulled},
+        ),
+    ]
+
+
+def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
+    """A Dagster asset loading `spec`'s kinds; details of every problem are in raw.rejects."""
+    keys = [dg.AssetKey(["raw", table]) for table in spec.tables]
+    check_specs = [
+        dg.AssetCheckSpec(
+            FILES_CHECK,
+            asset=keys[0],
+            blocking=False,
+            description="Alla levererade filer kunde läsas (annars: karantän med orsaksfil).",
+        ),
+        dg.AssetCheckSpec(
+            ROWS_CHECK,
+            asset=keys[0],
+            blocking=False,
+            description="Inga rader avvisade och inga fält nollställda (se raw.rejects).",
+        ),
+    ]
+
+    @dg.multi_asset(
+        name=f"ingest_{spec.name}",
+        specs=[
+            dg.AssetSpec(key, group_name="ingest", kinds={"duckdb"}, description=spec.description)
+            for key in keys
+        ],
+        check_specs=check_specs,
+        pool="duckdb",
+    )
+    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse):
+        settings = warehouse.settings
+        key = settings.pseudonym_key()
+        with warehouse.connect() as con:
+            report = ingest(con, settings.landing, key, spec.kinds, spec.unknown_folders)
+        for outcome in report.outcomes:
+            context.log.info(f"{outcome.file_name}: {outcome.status} ({outcome.counts})")
+        yield from _materializations(spec, report)
+        yield from _check_results(spec, report)
+
+    return _ingest
+
+
+ingest_assets = [build_ingest_asset(spec) for spec in INGEST_SPECS]
+
+
+@dg.multi_asset(
+    name="ingest_insats_config",
+    specs=[
+        dg.AssetSpec(
+            dg.AssetKey(["raw", table]),
+            group_name="ingest",
+            kinds={"duckdb"},
+            description="Insatskonfigurationen (FINSAM_CONFIG) med standardvärden ifyllda.",
+        )
+        for table in CONFIG_TABLES
+    ],
+    pool="duckdb",
+)
+def insats_config(warehouse: Warehouse):
+    """Load the insats configuration; a bad file fails with the offending key named."""
+    try:
+        rows = read_config(warehouse.settings.config)
+    except ConfigError as error:
+        raise dg.Failure(description=str(error)) from None
+    with warehouse.connect() as con:
+        ensure_raw_schema(con)
+        replace_config_tables(con, rows)
+    for table, table_rows in rows.items():
+        yield dg.MaterializeResult(
+            asset_key=dg.AssetKey(["raw", table]), metadata={"rows": len(table_rows)}
+        )

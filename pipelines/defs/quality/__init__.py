@@ -1,0 +1,1 @@
+"""Data quality: GX suites as asset checks on the assets they guard, results in quality.*."""

@@ -1,0 +1,222 @@
+"""The insats configuration (FINSAM_CONFIG YAML) validated, defaults applied, as raw tables.
+
+A bad configuration fails with a message naming the key (`insatser.Avesta.trial_days`),
+because a data steward edits this file by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from pipelines.ingest.schema import CASE_ENROLMENT_COLUMNS, CONFIG_TABLES
+
+BUILT_IN_DEFAULTS: dict[str, Any] = {
+    "goal_reasons": ["Arbete", "Studier"],
+    "dropout_reasons": ["Avbrott"],
+    "trial_days": 0,
+    "exclude_dropouts_from_goal_share": True,
+    "mandatory_fields": [
+        "assessment_date",
+        "education_level",
+        "birth_region",
+        "work_experience",
+        "years_on_public_support",
+        "physical_health",
+        "mental_health",
+        "language_support_need",
+        "work_capacity",
+    ],
+    "grace_days": 30,
+    "completeness_threshold": 0.8,
+}
+INSATS_KEYS = set(BUILT_IN_DEFAULTS) | {"esf_project", "projekt"}
+TOP_LEVEL_KEYS = {"forbund", "units", "defaults", "insatser", "stated_figures", "quality"}
+STATED_FIGURE_KEYS = {"insats", "unit", "figure", "period_from", "period_to"}
+
+
+class ConfigError(ValueError):
+    """The configuration file is unusable; the message names the file and the key."""
+
+
+def _fail(path: Path, key: str, problem: str) -> ConfigError:
+    return ConfigError(f"Fel i insatskonfigurationen {path}, nyckel '{key}': {problem}")
+
+
+def _text_list(path: Path, key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _fail(path, key, "ska vara en lista med texter, t.ex. [Arbete, Studier]")
+    return value
+
+
+def _whole(path: Path, key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _fail(path, key, f"ska vara ett heltal >= 0 (är {value!r})")
+    return value
+
+
+def _check_insats(path: Path, key: str, values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - INSATS_KEYS
+    if unknown:
+        raise _fail(path, f"{key}.{sorted(unknown)[0]}", "okänd nyckel")
+    for name in ("goal_reasons", "dropout_reasons", "mandatory_fields"):
+        _text_list(path, f"{key}.{name}", values[name])
+    bad_fields = set(values["mandatory_fields"]) - set(CASE_ENROLMENT_COLUMNS)
+    if bad_fields:
+        raise _fail(path, f"{key}.mandatory_fields", f"okänd kolumn {sorted(bad_fields)[0]}")
+    for name in ("trial_days", "grace_days"):
+        _whole(path, f"{key}.{name}", values[name])
+    if not isinstance(values["exclude_dropouts_from_goal_share"], bool):
+        raise _fail(path, f"{key}.exclude_dropouts_from_goal_share", "ska vara true eller false")
+    threshold = values["completeness_threshold"]
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        raise _fail(path, f"{key}.completeness_threshold", "ska vara ett tal mellan 0 och 1")
+    if not 0 <= threshold <= 1:
+        raise _fail(path, f"{key}.completeness_threshold", "ska vara ett tal mellan 0 och 1")
+    return values
+
+
+def _esf_projects(path: Path, key: str, value: Any) -> dict[str, str | None]:
+    """ESF project number -> unit (None: the whole insats)."""
+    if value is None:
+        return {}
+    if isinstance(value, str | int):
+        return {str(value): None}
+    if isinstance(value, dict):
+        return {str(project): (str(unit) if unit else None) for project, unit in value.items()}
+    raise _fail(path, f"{key}.esf_project", "ska vara null, ett projektnummer eller en mappning")
+
+
+def goal_definition(values: dict[str, Any]) -> str:
+    """The goal share's definition in the words the reports print beside it."""
+    goals = " eller ".join(values["goal_reasons"])
+    dropouts = " eller ".join(values["dropout_reasons"]) or "inga avslutsorsaker"
+    trial = f" eller avslut inom {values['trial_days']} dagar" if values["trial_days"] > 0 else ""
+    base = (
+        "alla avslut utom avhopp" if values["exclude_dropouts_from_goal_share"] else "alla avslut"
+    )
+    return (
+        f"Andel i mål = avslut med orsak {goals}, delat med {base} "
+        f"(avhopp = avslutsorsak {dropouts}{trial})."
+    )
+
+
+def _mapping(path: Path, key: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(path, key, "ska vara en mappning (nyckel: värde)")
+    return value
+
+
+def _insats_rows(path: Path, document: dict[str, Any]) -> tuple[list[tuple], list[tuple]]:
+    defaults = {**BUILT_IN_DEFAULTS, **_mapping(path, "defaults", document.get("defaults"))}
+    _check_insats(path, "defaults", {k: v for k, v in defaults.items() if k in INSATS_KEYS})
+    insatser, esf_rows = [], []
+    for insats, own in _mapping(path, "insatser", document.get("insatser")).items():
+        key = f"insatser.{insats}"
+        values = _check_insats(path, key, {**defaults, **_mapping(path, key, own)})
+        projects = _esf_projects(path, key, values.get("esf_project"))
+        esf_rows += [(project, insats, unit) for project, unit in projects.items()]
+        projekt = values.get("projekt")
+        insatser.append(
+            (
+                insats,
+                values["goal_reasons"],
+                values["dropout_reasons"],
+                values["trial_days"],
+                values["exclude_dropouts_from_goal_share"],
+                ", ".join(sorted(projects)) or None,
+                None if projekt is None else str(projekt),
+                values["mandatory_fields"],
+                values["grace_days"],
+                float(values["completeness_threshold"]),
+                goal_definition(values),
+            )
+        )
+    return insatser, esf_rows
+
+
+def _unit_rows(path: Path, document: dict[str, Any]) -> list[tuple]:
+    rows = []
+    for unit, values in _mapping(path, "units", document.get("units")).items():
+        values = _mapping(path, f"units.{unit}", values)
+        code = str(values.get("municipality_code", ""))
+        if not (code.isdigit() and len(code) == 4):
+            raise _fail(path, f"units.{unit}.municipality_code", "ska vara en fyrsiffrig kod")
+        rows.append((unit, code, values.get("municipality_name")))
+    return rows
+
+
+def _date(path: Path, key: str, value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise _fail(path, key, f"ska vara ett datum ÅÅÅÅ-MM-DD (är {value!r})") from None
+
+
+def _stated_rows(path: Path, document: dict[str, Any]) -> list[tuple]:
+    rows = []
+    for index, item in enumerate(document.get("stated_figures") or []):
+        key = f"stated_figures[{index}]"
+        item = _mapping(path, key, item)
+        missing = STATED_FIGURE_KEYS - set(item) - {"unit"}
+        if missing or "stated_value" not in item:
+            raise _fail(path, f"{key}.{sorted(missing or {'stated_value'})[0]}", "saknas")
+        value = item["stated_value"]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _fail(path, f"{key}.stated_value", "ska vara ett tal")
+        rows.append(
+            (
+                item["insats"],
+                item.get("unit"),
+                item["figure"],
+                _date(path, f"{key}.period_from", item["period_from"]),
+                _date(path, f"{key}.period_to", item["period_to"]),
+                float(value),
+                item.get("source"),
+            )
+        )
+    return rows
+
+
+def read_config(path: Path) -> dict[str, list[tuple]]:
+    """Rows of every configuration table; raises ConfigError naming the offending key."""
+    if not path.exists():
+        raise ConfigError(f"Insatskonfigurationen {path} saknas (FINSAM_CONFIG).")
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise ConfigError(f"Insatskonfigurationen {path} är inte giltig YAML: {error}") from None
+    document = _mapping(path, "(filen)", document)
+    unknown = set(document) - TOP_LEVEL_KEYS
+    if unknown:
+        raise _fail(path, sorted(unknown)[0], "okänd nyckel")
+    insatser, esf_projects = _insats_rows(path, document)
+    return {
+        "insats_config": insatser,
+        "unit_municipalities": _unit_rows(path, document),
+        "esf_projects": esf_projects,
+        "stated_figures": _stated_rows(path, document),
+    }
+
+
+def replace_config_tables(con: duckdb.DuckDBPyConnection, rows: dict[str, list[tuple]]) -> None:
+    """Swap all configuration tables in one transaction (configuration keeps no history)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, table_rows in rows.items():
+            con.execute(f"DELETE FROM raw.{table}")
+            if table_rows:
+                marks = ", ".join("?" for _ in CONFIG_TABLES[table])
+                con.executemany(f"INSERT INTO raw.{table} VALUES ({marks})", table_rows)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

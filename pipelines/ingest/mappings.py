@@ -1,0 +1,95 @@
+"""Declared mappings (`pipelines/mappings/*.yml`): delivered headings onto raw columns.
+
+A mapping says which delivered headings feed which raw column, which columns a file must
+have, which values a row cannot do without, and (for kind B registers) the team's code
+labels in kind A's vocabulary. Adding a register is adding a YAML file, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pipelines.ingest.landing import UnreadableFileError
+
+MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+REGISTERS_DIR = MAPPINGS_DIR / "registers"
+
+
+def normalise_heading(heading: str) -> str:
+    """Headings match case- and space-insensitively (`Skyddad  Identitet ` = `skyddadidentitet`)."""
+    return re.sub(r"\s+", "", heading).lower()
+
+
+def normalise_label_sql(expression: str) -> str:
+    """A code label as the seed stores it: lower case, trimmed, inner spaces collapsed."""
+    return f"lower(regexp_replace(trim({expression}), '\\s+', ' ', 'g'))"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One declared mapping of a delivered table (a CSV file or one sheet)."""
+
+    name: str
+    columns: dict[str, list[str]]
+    required_columns: list[str] = field(default_factory=list)
+    required_values: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    constants: dict[str, str] = field(default_factory=dict)
+    code_lists: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    allowed_values: dict[str, list[str | int]] = field(default_factory=dict)
+    allow_negative: list[str] = field(default_factory=list)
+    empty_personnummer: str = "reject"
+
+    def resolve(self, headings: list[str], file_name: str) -> dict[str, str]:
+        """Raw column -> delivered heading; a missing required column makes the file unreadable."""
+        by_key = {normalise_heading(heading): heading for heading in headings}
+        resolved = {}
+        for column, aliases in self.columns.items():
+            for alias in aliases:
+                if normalise_heading(alias) in by_key:
+                    resolved[column] = by_key[normalise_heading(alias)]
+                    break
+        missing = [self.columns[c][0] for c in self.required_columns if c not in resolved]
+        if missing:
+            names = ", ".join(missing)
+            where = f" på bladet '{self.sheet}'" if self.sheet else ""
+            raise UnreadableFileError(
+                f"obligatoriska kolumner saknas{where}: {names}",
+                f"mandatory columns missing{where}: {names}",
+            )
+        return resolved
+
+
+def _parse(name: str, document: dict, inherited: dict | None = None) -> Mapping:
+    known = set(Mapping.__dataclass_fields__) - {"name"}
+    unknown = set(document) - known - {"organisation", "description"}
+    if unknown:
+        raise ValueError(f"mapping {name}: unknown key(s) {sorted(unknown)}")
+    merged = {**(inherited or {}), **{k: v for k, v in document.items() if k in known}}
+    merged["constants"] = {k: str(v) for k, v in merged.get("constants", {}).items()}
+    return Mapping(name=name, **merged)
+
+
+def load_mapping(name: str) -> Mapping:
+    """A source kind's mapping, `pipelines/mappings/<name>.yml`."""
+    path = MAPPINGS_DIR / f"{name}.yml"
+    return _parse(name, yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def load_register_mapping(organisation: str) -> Mapping:
+    """A kind B register's mapping; its code lists are kind A's (they share one vocabulary)."""
+    path = REGISTERS_DIR / f"{organisation}.yml"
+    if not path.exists():
+        raise UnreadableFileError(
+            f"ingen deklarerad mappning för registret '{organisation}' "
+            f"(pipelines/mappings/registers/{organisation}.yml saknas)",
+            f"no declared mapping for register '{organisation}' "
+            f"(pipelines/mappings/registers/{organisation}.yml is missing)",
+        )
+    inherited = {"code_lists": load_mapping("gwa").code_lists}
+    return _parse(organisation, yaml.safe_load(path.read_text(encoding="utf-8")), inherited)

@@ -1,0 +1,42 @@
+"""Keyed pseudonyms computed inside DuckDB, so personnummer never leave the SQL engine.
+
+HMAC-SHA256 (RFC 2104) built from DuckDB's `sha256` over BLOBs: the padded key is XORed
+with 0x36/0x5c here, once, and passed to the query as parameters `$ipad` and `$opad`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+BLOCK_SIZE = 64
+
+# Personnummer-like digit runs (YYYYMMDD-NNNN, YYMMDD+NNNN, ...), for redacting free text.
+PERSONNUMMER_LIKE = r"(\d{2})?\d{6}\s?[-+]?\s?\d{4}"
+REDACTED = "[personnummer borttaget]"
+
+
+def hmac_pads(key: bytes) -> dict[str, bytes]:
+    """The inner and outer HMAC pads of `key`, named as the SQL expects them."""
+    if len(key) > BLOCK_SIZE:
+        key = hashlib.sha256(key).digest()
+    padded = key.ljust(BLOCK_SIZE, b"\0")
+    return {
+        "ipad": bytes(byte ^ 0x36 for byte in padded),
+        "opad": bytes(byte ^ 0x5C for byte in padded),
+    }
+
+
+def hmac_sql(message: str) -> str:
+    """SQL for the lowercase hex HMAC-SHA256 of the ASCII text expression `message`."""
+    return f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || ({message})::BLOB)))"
+
+
+def redact_sql(text: str) -> str:
+    """SQL that blanks personnummer-like substrings of a free-text expression."""
+    return f"regexp_replace({text}, '{PERSONNUMMER_LIKE}', '{REDACTED}', 'g')"
+
+
+def redact_text(text: str) -> str:
+    """Python twin of `redact_sql`, for the few texts built outside DuckDB (file names)."""
+    return re.sub(PERSONNUMMER_LIKE, REDACTED, text)

@@ -1,0 +1,92 @@
+"""The file registry: which deliveries were loaded, which are current, which superseded.
+
+A delivery's identity is its content hash, so the same file under any name loads once.
+The current file per source kind and organisation is the one with the latest extraction
+date (ties: the one loaded last); every earlier one points at its successor. Forecasts
+are all current: each is a forecast made on its own date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from pipelines.ingest.landing import LandedFile
+
+ALWAYS_CURRENT_KINDS = ("forecast",)
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """Rows of one delivered file: read, loaded, and rejected (not loaded)."""
+
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+
+    def __add__(self, other: RowCounts) -> RowCounts:
+        return RowCounts(
+            self.read + other.read, self.loaded + other.loaded, self.rejected + other.rejected
+        )
+
+
+def registered_status(con: duckdb.DuckDBPyConnection, file_id: str) -> tuple[str, str] | None:
+    """(status, file name) of an already registered delivery with this content, if any."""
+    rows = con.execute(
+        "SELECT status, file_name FROM raw.file_registry WHERE file_id = ?", [file_id]
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def register(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, status: str, counts: RowCounts
+) -> None:
+    """Record a delivery and recompute which file of its kind and organisation is current.
+
+    Content once quarantined (say, under an unknown name) may load later: the load replaces
+    the quarantine record.
+    """
+    con.execute(
+        "DELETE FROM raw.file_registry WHERE file_id = ? AND status = 'quarantined'",
+        [landed.file_id],
+    )
+    con.execute(
+        "INSERT INTO raw.file_registry VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, false, NULL)",
+        [
+            landed.file_id,
+            landed.name,
+            landed.source_kind,
+            landed.organisation,
+            landed.extraction_date,
+            landed.file_id,
+            counts.read,
+            counts.loaded,
+            counts.rejected,
+            status,
+        ],
+    )
+    if status == "loaded":
+        refresh_current(con, landed.source_kind, landed.organisation)
+
+
+def refresh_current(con: duckdb.DuckDBPyConnection, source_kind: str, organisation: str) -> None:
+    """Flip is_current to the latest snapshot and chain superseded_by, set-based."""
+    always_current = source_kind in ALWAYS_CURRENT_KINDS
+    con.execute(
+        """
+        UPDATE raw.file_registry AS registry
+        SET is_current = ranked.is_current, superseded_by = ranked.successor
+        FROM (
+            SELECT file_id,
+                ? OR lead(file_id) OVER snapshots IS NULL AS is_current,
+                CASE WHEN NOT ? THEN lead(file_id) OVER snapshots END AS successor
+            FROM raw.file_registry
+            WHERE status = 'loaded' AND source_kind = ? AND organisation = ?
+            WINDOW snapshots AS (ORDER BY extraction_date, loaded_at, file_id)
+        ) AS ranked
+        WHERE registry.file_id = ranked.file_id
+        """,
+        [always_current, always_current, source_kind, organisation],
+    )

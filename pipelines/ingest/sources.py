@@ -1,0 +1,187 @@
+"""One loader per source kind: read the delivery, apply its mapping, load its raw table(s).
+
+Each loader runs inside the caller's transaction and returns the file's row counts; an
+unreadable file raises `UnreadableFileError` before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import duckdb
+
+from pipelines.ingest.landing import LandedFile, UnreadableFileError
+from pipelines.ingest.mappings import Mapping, load_mapping, load_register_mapping
+from pipelines.ingest.personnummer_sql import whole_years_sql
+from pipelines.ingest.pseudonym import redact_sql
+from pipelines.ingest.readers import drop_stage, stage_csv, stage_sheet
+from pipelines.ingest.registry import RowCounts
+from pipelines.ingest.table_load import (
+    TableLoad,
+    insert_rows,
+    literal,
+    map_stage,
+    mapped_fields,
+    quote,
+)
+from pipelines.ingest.values_sql import Field
+
+Loader = Callable[[duckdb.DuckDBPyConnection, LandedFile, bytes], RowCounts]
+
+STAGE = "stage"
+
+
+def _load_mapped(
+    con: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    key: bytes,
+    mapping: Mapping,
+    load: TableLoad,
+    headings: list[str],
+    computed: dict[str, str] | None = None,
+) -> RowCounts:
+    """Resolve headings, map, type and insert one staged table."""
+    resolved = mapping.resolve(headings, landed.name)
+    computed = dict(computed or {})
+    if load.personnummer and "protected_identity" not in resolved:
+        computed["protected_identity"] = "NULL::VARCHAR"
+    map_stage(con, STAGE, mapping, resolved, computed)
+    load.fields = mapped_fields(mapping, resolved | dict.fromkeys(computed, ""), load.table)
+    load.empty_personnummer_is_protected = mapping.empty_personnummer == "protected"
+    if "personnummer" in resolved:
+        load.personnummer_heading = resolved["personnummer"]
+    counts = insert_rows(con, load, landed, key)
+    drop_stage(con, STAGE)
+    return counts
+
+
+def _case_enrolments(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes, mapping: Mapping
+) -> RowCounts:
+    """Kinds A and B share one raw table; B without case ids numbers its rows."""
+    if mapping.sheet:
+        headings = stage_sheet(con, landed.content, mapping.sheet, STAGE)
+    else:
+        headings = stage_csv(con, landed.content, STAGE, ";")
+    computed = {}
+    if not mapping.resolve(headings, landed.name).get("case_id"):
+        computed["case_id"] = f"{literal(landed.organisation + '-')} || row_number"
+    age_on = "coalesce(enrolment_date, referral_date)"
+    has_gender = "gender" in mapping.columns
+    load = TableLoad(
+        table="case_enrolments",
+        fields=[],
+        targets={
+            "source_kind": literal(landed.source_kind),
+            "gender": "coalesce(pnr_gender, upper(gender))" if has_gender else "pnr_gender",
+            "age_at_enrolment": whole_years_sql("birth_date", age_on),
+        },
+        personnummer=True,
+        case_id="case_id",
+    )
+    return _load_mapped(con, landed, key, mapping, load, headings, computed)
+
+
+def load_gwa(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
+    return _case_enrolments(con, landed, key, load_mapping("gwa"))
+
+
+def load_register(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
+    return _case_enrolments(con, landed, key, load_register_mapping(landed.organisation))
+
+
+def load_esf(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
+    headings = stage_csv(con, landed.content, STAGE, ";")
+    load = TableLoad(
+        table="esf_participants",
+        fields=[],
+        targets={
+            "project_number": f"coalesce(project_number, {literal(landed.organisation)})",
+            "gender": "coalesce(pnr_gender, CASE gender_code WHEN '1' THEN 'M' "
+            "WHEN '2' THEN 'K' END)",
+            "age_at_start": whole_years_sql("birth_date", "start_date"),
+        },
+        personnummer=True,
+    )
+    return _load_mapped(con, landed, key, load_mapping("esf"), load, headings)
+
+
+def load_ledger(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
+    headings = stage_csv(con, landed.content, STAGE, ";")
+    load = TableLoad(table="ledger_transactions", fields=[], targets={"text": redact_sql("text")})
+    return _load_mapped(con, landed, key, load_mapping("ledger"), load, headings)
+
+
+def _year_sql(landed: LandedFile) -> str:
+    return str(landed.extraction_date.year)
+
+
+def load_budget(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
+    """Both sheets of a budget workbook: the budget lines and the funding shares."""
+    counts = RowCounts()
+    for mapping_name, table in (("budget", "budget_lines"), ("budget_funding", "funding_shares")):
+        mapping = load_mapping(mapping_name)
+        headings = stage_sheet(con, landed.content, mapping.sheet, STAGE)
+        load = TableLoad(table=table, fields=[], targets={"year": _year_sql(landed)})
+        counts += _load_mapped(con, landed, key, mapping, load, headings)
+    return counts
+
+
+def load_forecast(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
+    mapping = load_mapping("forecast")
+    headings = stage_sheet(con, landed.content, mapping.sheet, STAGE)
+    forecast_date = f"DATE '{landed.extraction_date.isoformat()}'"
+    load = TableLoad(table="forecast_lines", fields=[], targets={"forecast_date": forecast_date})
+    return _load_mapped(con, landed, key, mapping, load, headings)
+
+
+def load_population(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
+    """PX-Web table: one column per year, unpivoted to one row per region, age, sex, year."""
+    mapping = load_mapping("population")
+    headings = stage_csv(con, landed.content, STAGE, ",")
+    resolved = mapping.resolve(headings, landed.name)
+    years = [heading for heading in headings if re.fullmatch(r"\s*\d{4}\s*", heading)]
+    if not years:
+        raise UnreadableFileError(
+            'inga årskolumner (t.ex. "2024") i befolkningstabellen',
+            'no year columns (e.g. "2024") in the population table',
+        )
+    renamed = ", ".join(f"{quote(heading)} AS {quote(name)}" for name, heading in resolved.items())
+    year_columns = ", ".join(quote(year) for year in years)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW mapped AS SELECT row_number, {renamed}, year, population "
+        f"FROM (UNPIVOT {STAGE} ON {year_columns} INTO NAME year VALUE population) "
+        "ORDER BY row_number, year"
+    )
+    load = TableLoad(
+        table="population",
+        fields=[
+            Field("region", resolved["region"], "VARCHAR", required=True),
+            Field("age_band", resolved["age_band"], "VARCHAR", required=True),
+            Field("gender", resolved["gender"], "VARCHAR", True, allowed=("män", "kvinnor")),
+            Field("year", "år", "INTEGER", required=True),
+            Field("population", "befolkning", "INTEGER", required=True),
+        ],
+        targets={
+            "region_code": "regexp_extract(region, '^(\\d+)', 1)",
+            "region_name": "nullif(trim(regexp_replace(region, '^\\d+\\s*', '')), '')",
+            "age_from": "try_cast(nullif(regexp_extract(age_band, '^(\\d+)', 1), '') AS INTEGER)",
+            "age_to": "try_cast(nullif(regexp_extract(age_band, '-\\s*(\\d+)', 1), '') AS INTEGER)",
+            "gender": "CASE lower(gender) WHEN 'män' THEN 'M' WHEN 'kvinnor' THEN 'K' END",
+        },
+    )
+    counts = insert_rows(con, load, landed, key)
+    drop_stage(con, STAGE)
+    return counts
+
+
+LOADERS: dict[str, Loader] = {
+    "gwa": load_gwa,
+    "register": load_register,
+    "esf": load_esf,
+    "population": load_population,
+    "ledger": load_ledger,
+    "budget": load_budget,
+    "forecast": load_forecast,
+}

@@ -1,0 +1,217 @@
+"""Set-based load of one staged table into its raw table, with row and field rejects.
+
+Steps, all SQL: rename delivered headings to raw columns (`map_stage`), type every value
+and name what is wrong with it (`type_rows`), insert the usable rows and write one
+`raw.rejects` row per problem (`insert_rows`). Runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.landing import LandedFile
+from pipelines.ingest.mappings import Mapping, normalise_label_sql
+from pipelines.ingest.personnummer_sql import personnummer_select
+from pipelines.ingest.pseudonym import hmac_pads
+from pipelines.ingest.registry import RowCounts
+from pipelines.ingest.schema import DATA_TABLES
+from pipelines.ingest.values_sql import Field
+
+CODE_LABELS_SEED = Path(__file__).resolve().parents[2] / "dbt_project/seeds/code_labels.csv"
+PERSONNUMMER_INPUTS = ("personnummer", "protected_identity")
+
+
+@dataclass
+class TableLoad:
+    """What to load: typed fields, how raw columns are computed, and the row identity."""
+
+    table: str
+    fields: list[Field]
+    targets: dict[str, str] = field(default_factory=dict)
+    personnummer: bool = False
+    empty_personnummer_is_protected: bool = False
+    case_id: str | None = None
+    personnummer_heading: str = "Personnummer"
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def mapped_fields(mapping: Mapping, resolved: dict[str, str], table: str) -> list[Field]:
+    """Typed fields of the mapped columns (personnummer inputs are handled apart)."""
+    types = DATA_TABLES[table]
+    names = [c for c in resolved if c not in PERSONNUMMER_INPUTS]
+    names += [c for c in mapping.constants if c not in resolved]
+    return [
+        Field(
+            name=name,
+            heading=resolved.get(name) or mapping.columns.get(name, [name])[0],
+            sql_type=types.get(name, "VARCHAR"),
+            required=name in mapping.required_values,
+            allow_negative=name in mapping.allow_negative,
+            allowed=tuple(str(v) for v in mapping.allowed_values.get(name, ())),
+            code_list=mapping.code_lists.get(name),
+        )
+        for name in names
+    ]
+
+
+def _translated(column: str, code_list: str | None, mapping: Mapping) -> str:
+    """A code column with the register's own labels replaced by kind A labels."""
+    translations = mapping.codes.get(code_list or "", {})
+    if not translations:
+        return quote(column)
+    normalised = normalise_label_sql(quote(column))
+    cases = " ".join(
+        f"WHEN {literal(' '.join(label.lower().split()))} THEN {literal(target)}"
+        for label, target in translations.items()
+    )
+    return f"CASE {normalised} {cases} ELSE {quote(column)} END"
+
+
+def map_stage(
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    mapping: Mapping,
+    resolved: dict[str, str],
+    computed: dict[str, str] | None = None,
+) -> None:
+    """Temp table `mapped`: row_number plus raw-named text columns, constants filled in."""
+    columns = [
+        f"{_translated(heading, mapping.code_lists.get(name), mapping)} AS {quote(name)}"
+        for name, heading in resolved.items()
+    ]
+    columns += [
+        f"{literal(value)} AS {quote(name)}"
+        for name, value in mapping.constants.items()
+        if name not in resolved
+    ]
+    columns += [f"{sql} AS {quote(name)}" for name, sql in (computed or {}).items()]
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW mapped AS SELECT row_number, {', '.join(columns)} "
+        f"FROM {stage}"
+    )
+
+
+@cache
+def known_labels() -> dict[str, list[str]]:
+    """Accepted labels per code list, read from the dbt seed (one vocabulary for both)."""
+    rows = duckdb.sql(
+        f"SELECT code_list, list(label ORDER BY label) FROM read_csv('{CODE_LABELS_SEED}', "
+        "header=true, all_varchar=true) GROUP BY code_list"
+    ).fetchall()
+    return dict(rows)
+
+
+def _checked_columns(load: TableLoad) -> list[str]:
+    """Second pass: the usable value, the problem, and any unknown-label finding."""
+    columns = []
+    for item in load.fields:
+        problem = item.problem_sql()
+        name = quote(item.name)
+        columns.append(f"CASE WHEN ({problem}) IS NULL THEN {item.value} END AS {name}")
+        columns.append(f"{problem} AS {quote(item.name + '__problem')}")
+        if item.code_list:
+            finding = item.unknown_label_sql(known_labels().get(item.code_list, []))
+            columns.append(f"{finding} AS {quote(item.name + '__finding')}")
+    return columns
+
+
+def type_rows(
+    con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile, key: bytes
+) -> None:
+    """Temp table `typed`: typed values, `<field>__problem` reasons, `row_rejected`."""
+    source, parameters = "mapped", {}
+    required = [f"{quote(i.name + '__problem')} IS NOT NULL" for i in load.fields if i.required]
+    if load.personnummer:
+        derived = personnummer_select(
+            "mapped",
+            landed.extraction_date,
+            empty_means_protected=load.empty_personnummer_is_protected,
+        )
+        source, parameters = f"({derived})", hmac_pads(key)
+        required.append("personnummer__problem IS NOT NULL")
+    fields = ", ".join(quote(item.name) for item in load.fields)
+    parsed = ", ".join(sql for item in load.fields for sql in item.parse_sql())
+    intermediate = ", ".join(f"{item.text}, {item.value}" for item in load.fields)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE typed AS SELECT *, {' OR '.join(required) or 'false'} "
+        f"AS row_rejected FROM (SELECT * EXCLUDE ({intermediate}), "
+        f"{', '.join(_checked_columns(load))} FROM ("
+        f"SELECT * EXCLUDE ({fields}), {parsed} FROM {source} AS source))",
+        parameters,
+    )
+
+
+def _file_values(landed: LandedFile) -> dict[str, str]:
+    return {
+        "file_id": literal(landed.file_id),
+        "source_file": literal(landed.name),
+        "row_number": "row_number",
+        "organisation": literal(landed.organisation or ""),
+        "extraction_date": f"DATE '{landed.extraction_date.isoformat()}'",
+    }
+
+
+def _insert_loaded(con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile) -> None:
+    available = {row[0] for row in con.execute("DESCRIBE typed").fetchall()}
+    values = _file_values(landed)
+    for column in DATA_TABLES[load.table]:
+        default = quote(column) if column in available else "NULL"
+        values[column] = load.targets.get(column, default)
+    names = ", ".join(quote(column) for column in values)
+    con.execute(
+        f"INSERT INTO raw.{load.table} ({names}) "
+        f"SELECT {', '.join(values.values())} FROM typed WHERE NOT row_rejected"
+    )
+
+
+def _problem_selects(load: TableLoad) -> list[str]:
+    """(field heading, reason) per problem column of `typed`."""
+    pairs = [(load.personnummer_heading, "personnummer__problem")] if load.personnummer else []
+    for item in load.fields:
+        pairs.append((item.heading, f"{item.name}__problem"))
+        if item.code_list:
+            pairs.append((item.heading, f"{item.name}__finding"))
+    case_id = load.case_id or "NULL"
+    return [
+        f"SELECT row_number, {literal(heading)} AS field, {quote(column)} AS reason, "
+        f"CASE WHEN row_rejected THEN 'row_rejected' ELSE 'field_nulled' END AS action, "
+        f"{case_id}::VARCHAR AS case_id FROM typed WHERE {quote(column)} IS NOT NULL"
+        for heading, column in pairs
+    ]
+
+
+def _insert_rejects(con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile) -> None:
+    selects = _problem_selects(load)
+    if not selects:
+        return
+    con.execute(
+        "INSERT INTO raw.rejects SELECT ?, ?, ?, row_number, field, reason, action, case_id, "
+        f"now()::TIMESTAMP FROM ({' UNION ALL '.join(selects)})",
+        [landed.file_id, landed.name, landed.source_kind],
+    )
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile, key: bytes
+) -> RowCounts:
+    """Type the `mapped` rows, load the usable ones, log every problem; returns counts."""
+    type_rows(con, load, landed, key)
+    _insert_loaded(con, load, landed)
+    _insert_rejects(con, load, landed)
+    read, rejected = con.execute(
+        "SELECT count(*), count(*) FILTER (row_rejected) FROM typed"
+    ).fetchall()[0]
+    con.execute("DROP TABLE typed")
+    con.execute("DROP VIEW mapped")
+    return RowCounts(read=read, loaded=read - rejected, rejected=rejected)

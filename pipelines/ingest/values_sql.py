@@ -1,0 +1,119 @@
+"""SQL expressions that type one delivered text value, and say what is wrong with it.
+
+Swedish exports write `1 234,50` (space or no-break space as thousands separator, decimal
+comma) and dates as YYYY-MM-DD, YYYYMMDD or YYMMDD. Each typed column gets a value
+expression (null when unusable) and a problem expression (a Swedish reason, or null).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.ingest.mappings import normalise_label_sql
+from pipelines.ingest.pseudonym import redact_sql
+
+NUMERIC_TYPES = ("INTEGER", "DOUBLE", "DECIMAL(18,2)")
+NUMBER_NOISE = ("' '", "chr(160)", "chr(8239)", "'%'")
+
+KIND_NAMES = {
+    "DATE": "datum",
+    "INTEGER": "heltal",
+    "DOUBLE": "tal",
+    "DECIMAL(18,2)": "belopp",
+}
+
+
+def text_sql(column: str) -> str:
+    return f"nullif(trim({column}), '')"
+
+
+def date_sql(column: str) -> str:
+    """A date in any of the delivered forms (Excel timestamps keep their date part)."""
+    value = text_sql(column)
+    return f"""CASE
+        WHEN regexp_full_match({value}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([ T].*)?')
+            THEN try_strptime(left({value}, 10), '%Y-%m-%d')
+        WHEN regexp_full_match({value}, '\\d{{8}}') THEN try_strptime({value}, '%Y%m%d')
+        WHEN regexp_full_match({value}, '\\d{{6}}') THEN try_strptime({value}, '%y%m%d')
+    END::DATE"""
+
+
+def number_text_sql(column: str) -> str:
+    """A delivered number with thousands separators removed and a decimal point."""
+    expression = text_sql(column)
+    for noise in NUMBER_NOISE:
+        expression = f"replace({expression}, {noise}, '')"
+    return f"replace({expression}, ',', '.')"
+
+
+def typed_value_sql(column: str, sql_type: str) -> str:
+    """The typed value of a text column; null when empty or unparseable."""
+    if sql_type == "DATE":
+        return date_sql(column)
+    if sql_type == "INTEGER":
+        number = f"try_cast({number_text_sql(column)} AS DOUBLE)"
+        return f"CASE WHEN {number} = floor({number}) THEN {number}::INTEGER END"
+    if sql_type in ("DOUBLE", "DECIMAL(18,2)"):
+        return f"try_cast({number_text_sql(column)} AS {sql_type})"
+    return text_sql(column)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One mapped column of a delivered table and the rules its values must meet.
+
+    Typing is two-pass so each value is parsed once: `parse_sql` yields the trimmed text
+    (`<name>__text`) and the parsed value (`<name>__value`); the checks then compare those.
+    """
+
+    name: str
+    heading: str
+    sql_type: str
+    required: bool = False
+    allow_negative: bool = False
+    allowed: tuple[str, ...] = ()
+    code_list: str | None = None
+
+    @property
+    def text(self) -> str:
+        return f'"{self.name}__text"'
+
+    @property
+    def value(self) -> str:
+        return f'"{self.name}__value"'
+
+    def parse_sql(self) -> list[str]:
+        """First pass: the text and the parsed value, read from column `name`."""
+        column = f'"{self.name}"'
+        return [
+            f"{text_sql(column)} AS {self.text}",
+            f"{typed_value_sql(column, self.sql_type)} AS {self.value}",
+        ]
+
+    def problem_sql(self) -> str:
+        """Why the value cannot be used (null when fine); unknown code labels excluded."""
+        missing = "'värde saknas'" if self.required else "NULL"
+        cases = [f"WHEN {self.text} IS NULL THEN {missing}"]
+        if self.sql_type in KIND_NAMES:
+            kind = KIND_NAMES[self.sql_type]
+            cases.append(f"WHEN {self.value} IS NULL THEN 'ogiltigt {kind}'")
+        if self.sql_type in NUMERIC_TYPES and not self.allow_negative:
+            cases.append(f"WHEN {self.value} < 0 THEN 'negativt värde'")
+        if self.allowed:
+            allowed = ", ".join(f"'{option.lower()}'" for option in self.allowed)
+            listed = "/".join(self.allowed)
+            cases.append(
+                f"WHEN lower({self.value}::VARCHAR) NOT IN ({allowed}) "
+                f"THEN 'okänt värde (tillåtet: {listed})'"
+            )
+        return f"CASE {' '.join(cases)} END"
+
+    def unknown_label_sql(self, known_labels: list[str]) -> str:
+        """A finding for a label the code list does not know; the label itself is kept."""
+        known = ", ".join("'" + label.replace("'", "''") + "'" for label in known_labels)
+        quoted = f"'''' || {redact_sql(self.text)} || ''''"
+        return (
+            f"CASE WHEN {self.text} IS NOT NULL AND NOT list_contains([{known}]::VARCHAR[], "
+            f"{normalise_label_sql(self.text)}) "
+            f"THEN 'okänd kod ' || {quoted} || ' i {self.code_list}' END"
+        )

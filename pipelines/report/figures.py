@@ -1,0 +1,249 @@
+"""The figures of one period report, read from the published warehouse into a plain dict.
+
+Every figure comes from a mart or from the table macros `marts.period_summary` and
+`marts.budget_status`, which share their definitions with the marts; this module only
+selects and arranges, so the report, the dashboard and an analyst's SQL always agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from pipelines.report.sections import TOTAL_COST_LINE, is_small
+
+ALL_UNITS = "Alla enheter"
+FLOW_KEYS = [
+    "active_at_start",
+    "enrolled",
+    "exited",
+    "dropouts",
+    "active_at_end",
+    "served",
+    "queue_at_end",
+]
+BUDGET_KEYS = ["budget", "actual", "difference", "full_year_forecast", "forecast_result"]
+SCB_STATUSES = ["both", "only_case_system", "only_scb"]
+# A table macro the report reads when dbt provides it, with period_summary's arguments.
+GENDER_MACRO = "period_summary_by_gender"
+
+
+class ReportError(Exception):
+    """A request the report cannot answer, explained in both languages."""
+
+    def __init__(self, swedish: str, english: str) -> None:
+        super().__init__(english)
+        self.swedish = swedish
+        self.english = english
+
+
+def _connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    if not Path(warehouse).is_file():
+        raise ReportError(
+            f"inget publicerat lager finns på {warehouse} (kör pipelinen först)",
+            f"no published warehouse at {warehouse} (run the pipeline first)",
+        )
+    try:
+        return duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as error:
+        raise ReportError(
+            f"lagret {warehouse} kan inte öppnas: {error}",
+            f"the warehouse {warehouse} cannot be opened: {error}",
+        ) from error
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
+    cursor = con.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _check_scope(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> None:
+    """Unknown insats or unit is the user's mistake: name what exists instead."""
+    insatser = [row[0] for row in con.execute("select insats from raw.insats_config").fetchall()]
+    if insats not in insatser:
+        known = ", ".join(sorted(insatser)) or "inga / none"
+        raise ReportError(
+            f"okänd insats {insats!r}; kända insatser: {known}",
+            f"unknown insats {insats!r}; known insatser: {known}",
+        )
+    units = [
+        row[0]
+        for row in con.execute(
+            "select unit from marts.enrolments where insats = $1 "
+            "union select unit from marts.esf_participants where insats = $1 "
+            "union select unit from raw.unit_municipalities",
+            [insats],
+        ).fetchall()
+    ]
+    if unit != ALL_UNITS and unit not in units:
+        known = ", ".join(sorted(u for u in units if u)) or "inga / none"
+        raise ReportError(
+            f"okänd enhet {unit!r} för {insats}; kända enheter: {known}",
+            f"unknown unit {unit!r} for {insats}; known units: {known}",
+        )
+
+
+def _summary(con: duckdb.DuckDBPyConnection, params: list) -> dict:
+    if not _has_macro(con, "period_summary"):
+        raise ReportError(
+            "lagret saknar marts.period_summary (dbt-körningen skapade inte makrot)",
+            "the warehouse lacks marts.period_summary (the dbt run did not create the macro)",
+        )
+    rows = _records(con, "select * from marts.period_summary($1, $2, $3, $4)", params)
+    return rows[0]
+
+
+def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "select count(*) from duckdb_functions() where schema_name = 'marts' "
+        "and function_name = $1",
+        [name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, int] | None:
+    """Exits per Avslutsorsak label from marts.exits_by_reason, when the requested dates are
+    one of its periods (month, tertial, year, July-June); None for other dates, for which
+    dbt exposes no breakdown yet."""
+    rows = con.execute(
+        "with periods as (select period_type, period_label from marts.period_flows "
+        "where insats = $1 and unit = $2 and period_start = $3 and period_end = $4 "
+        "order by period_type limit 1) "
+        "select reasons.exit_reason, reasons.exits from periods "
+        "left join marts.exits_by_reason as reasons "
+        "on reasons.period_type = periods.period_type "
+        "and reasons.period_label = periods.period_label "
+        "and reasons.insats = $1 and reasons.unit = $2 "
+        "order by reasons.exits desc, reasons.exit_reason",
+        params,
+    ).fetchall()
+    if not rows:
+        return None
+    return {reason: int(exits) for reason, exits in rows if reason is not None}
+
+
+def _gender(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, dict[str, int]] | None:
+    """Enrolled, active at end and served per gender; None while dbt does not expose them."""
+    if not _has_macro(con, GENDER_MACRO):
+        return None
+    rows = _records(con, f"select * from marts.{GENDER_MACRO}($1, $2, $3, $4)", params)
+    return {
+        key: {(row["gender"] or "okänt"): int(row[key]) for row in rows}
+        for key in ("enrolled", "active_at_end", "served")
+    }
+
+
+def _scb_reconciliation(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> dict:
+    """Persons per status in the current SCB reports of the insats (of the unit's project)."""
+    rows = con.execute(
+        "select reconciliation.status, count(distinct reconciliation.person_key) "
+        "from marts.scb_reconciliation as reconciliation "
+        "left join raw.esf_projects as projects "
+        "on projects.esf_project = reconciliation.esf_project "
+        "where reconciliation.insats = $1 and ($2 = $3 or projects.unit = $2) "
+        "group by all",
+        [insats, unit, ALL_UNITS],
+    ).fetchall()
+    counts = dict.fromkeys(SCB_STATUSES, 0)
+    counts.update({status: int(persons) for status, persons in rows})
+    return counts
+
+
+def _budget(con: duckdb.DuckDBPyConnection, insats: str, as_of: date) -> tuple[list, date | None]:
+    """Budget lines for the calendar year of `as_of`, actuals to `as_of`, with a total row."""
+    rows = _records(
+        con,
+        "select * from marts.budget_status($1, $2) order by cost_line",
+        [insats, as_of],
+    )
+    lines = [
+        {
+            "cost_line": row["cost_line"],
+            "budget": _number(row["budget"]),
+            "actual": _number(row["actual_to_date"]),
+            "difference": _number(row["difference"]),
+            "full_year_forecast": _number(row["full_year_forecast"]),
+            "forecast_result": _number(row["forecast_result"]),
+        }
+        for row in rows
+    ]
+    if not lines:
+        return [], None
+    total = {"cost_line": TOTAL_COST_LINE}
+    for key in BUDGET_KEYS:
+        values = [line[key] for line in lines if line[key] is not None]
+        total[key] = round(sum(values), 2) if values else None
+    forecast_dates = [row["forecast_date"] for row in rows if row.get("forecast_date")]
+    return lines + [total], max(forecast_dates, default=None)
+
+
+def _number(value: object) -> float | None:
+    """DuckDB decimals and doubles as JSON numbers; null stays null."""
+    return None if value is None else float(value)
+
+
+def _published_at(con: duckdb.DuckDBPyConnection) -> str | None:
+    """When the warehouse was published; None for a work file that was never published."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'meta' "
+        "and table_name = 'publication'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return None
+    row = con.execute("select max(published_at) from meta.publication").fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def small_cells(report: dict) -> list[str]:
+    """Paths of person counts of 1-4: exact here for scripts, masked in Markdown and Excel."""
+    counts = FLOW_KEYS + ["goal_exits", "exits_excluding_dropouts"]
+    paths = [key for key in counts if is_small(report[key])]
+    reasons = report["exits_by_reason"] or {}
+    paths += [f"exits_by_reason.{k}" for k, v in reasons.items() if is_small(v)]
+    for group, counts in (report["gender"] or {}).items():
+        paths += [f"gender.{group}.{k}" for k, v in counts.items() if is_small(v)]
+    scb = report["scb_reconciliation"]
+    paths += [f"scb_reconciliation.{k}" for k, v in scb.items() if is_small(v)]
+    return paths
+
+
+def period_report(
+    warehouse: Path, insats: str, unit: str | None, date_from: date, date_to: date
+) -> dict:
+    """All figures of the report of `insats` (at `unit`, default all units) for the period."""
+    unit = unit or ALL_UNITS
+    with _connect(warehouse) as con:
+        _check_scope(con, insats, unit)
+        params = [insats, unit, date_from, date_to]
+        summary = _summary(con, params)
+        budget, forecast_date = _budget(con, insats, date_to)
+        report = {
+            "insats": insats,
+            "unit": unit,
+            "period_from": date_from.isoformat(),
+            "period_to": date_to.isoformat(),
+            "published_at": _published_at(con),
+            **{key: int(summary[key]) for key in FLOW_KEYS},
+            "exits_by_reason": _exits_by_reason(con, params),
+            "exits_excluding_dropouts": int(summary["exits_excluding_dropouts"]),
+            "goal_exits": int(summary["goal_exits"]),
+            "goal_share": _number(summary["goal_share"]),
+            "goal_definition": summary["goal_definition"],
+            "throughput_months_mean": _number(summary["mean_months"]),
+            "throughput_months_median": _number(summary["median_months"]),
+            "cost": _number(summary["cost"]),
+            "cost_per_participant": _number(summary["cost_per_served"]),
+            "cost_per_goal": _number(summary["cost_per_goal"]),
+            "gender": _gender(con, params),
+            "scb_reconciliation": _scb_reconciliation(con, insats, unit),
+            "budget_year": date_to.year,
+            "budget_as_of": date_to.isoformat(),
+            "forecast_date": None if forecast_date is None else str(forecast_date),
+            "budget": budget,
+        }
+    report["small_cells"] = small_cells(report)
+    return report

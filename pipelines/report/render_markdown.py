@@ -1,0 +1,48 @@
+"""The period report as Markdown, for e-mail and the styrgrupp's minutes."""
+
+from __future__ import annotations
+
+from pipelines.report.sections import DEFINITIONS, Cell, Section, sections, subtitle, title
+
+NO_BREAK_SPACE = "\u00a0"
+
+
+def swedish_number(value: Cell, share: bool = False) -> str:
+    """`1 234`, `12,3`, `49,6 %`: Swedish separators; missing values as a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if share:
+        return f"{value * 100:.1f}".replace(".", ",") + f"{NO_BREAK_SPACE}%"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}".replace(",", NO_BREAK_SPACE).replace(".", ",")
+    return f"{int(value):,}".replace(",", NO_BREAK_SPACE)
+
+
+def _cell(label: Cell, value: Cell) -> str:
+    return swedish_number(value, share=isinstance(label, str) and label.startswith("Andel"))
+
+
+def _table(section: Section) -> list[str]:
+    lines = [
+        "| " + " | ".join(section.columns) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(section.columns) - 1)) + "|",
+    ]
+    for row in section.rows:
+        cells = [str(row[0])] + [_cell(row[0], value) for value in row[1:]]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def render_markdown(report: dict) -> str:
+    """The whole report: heading, the facts of the period, every section, definitions."""
+    lines = [f"# {title(report)}", ""]
+    lines += [f"**{label}:** {value}  " for label, value in subtitle(report)]
+    for section in sections(report):
+        lines += ["", f"## {section.title}"]
+        lines += ["", *_table(section)] if section.rows else []
+        for note in section.notes:
+            lines += ["", f"_{note}_"]
+    lines += ["", "## Definitioner", ""] + [f"- {text}" for text in DEFINITIONS]
+    return "\n".join(lines) + "\n"

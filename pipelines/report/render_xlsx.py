@@ -1,0 +1,79 @@
+"""The period report as an Excel workbook: one sheet per section, numbers kept as numbers
+so the styrgrupp's secretary can build on them, masked cells as the text "<5"."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+
+from pipelines.report.sections import DEFINITIONS, Section, sections, subtitle, title
+
+SHEET_NAMES = {
+    "Deltagarflöde": "Deltagarflöde",
+    "Avslutsorsaker": "Avslutsorsaker",
+    "Resultat och genomströmning": "Resultat",
+    "Kön": "Kön",
+    "Avstämning mot SCB (ESF)": "Avstämning SCB",
+}
+BUDGET_SHEET = "Ekonomi"
+
+
+def _sheet_name(section: Section) -> str:
+    return SHEET_NAMES.get(section.title, BUDGET_SHEET)
+
+
+def _write_section(workbook: xlsxwriter.Workbook, section: Section, formats: dict) -> None:
+    sheet = workbook.add_worksheet(_sheet_name(section))
+    sheet.write(0, 0, section.title, formats["title"])
+    sheet.write_row(2, 0, section.columns, formats["header"])
+    for row_index, row in enumerate(section.rows, start=3):
+        sheet.write(row_index, 0, row[0])
+        for col_index, value in enumerate(row[1:], start=1):
+            is_share = isinstance(row[0], str) and row[0].startswith("Andel")
+            if isinstance(value, float):
+                number_format = formats["share"] if is_share else formats["decimal"]
+            else:
+                number_format = formats["number"]
+            if isinstance(value, int | float):
+                sheet.write_number(row_index, col_index, value, number_format)
+            else:
+                sheet.write(row_index, col_index, value, formats["right"])
+    for offset, note in enumerate(section.notes, start=len(section.rows) + 4):
+        sheet.write(offset, 0, note, formats["note"])
+    sheet.set_column(0, 0, 58)
+    sheet.set_column(1, len(section.columns), 16)
+
+
+def _write_cover(workbook: xlsxwriter.Workbook, report: dict, formats: dict) -> None:
+    sheet = workbook.add_worksheet("Rapport")
+    sheet.write(0, 0, title(report), formats["title"])
+    for row_index, (label, value) in enumerate(subtitle(report), start=2):
+        sheet.write(row_index, 0, label, formats["header"])
+        sheet.write(row_index, 1, value)
+    start = len(subtitle(report)) + 4
+    sheet.write(start, 0, "Definitioner", formats["header"])
+    for offset, text in enumerate(DEFINITIONS, start=start + 1):
+        sheet.write(offset, 0, text)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 40)
+
+
+def render_xlsx(report: dict) -> bytes:
+    """The workbook as bytes: a cover sheet with period and definitions, then the sections."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    formats = {
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "header": workbook.add_format({"bold": True, "bottom": 1}),
+        "number": workbook.add_format({"num_format": "#,##0"}),
+        "decimal": workbook.add_format({"num_format": "#,##0.0"}),
+        "share": workbook.add_format({"num_format": "0.0%"}),
+        "right": workbook.add_format({"align": "right"}),
+        "note": workbook.add_format({"italic": True}),
+    }
+    _write_cover(workbook, report, formats)
+    for section in sections(report):
+        _write_section(workbook, section, formats)
+    workbook.close()
+    return buffer.getvalue()

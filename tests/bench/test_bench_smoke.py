@@ -1,0 +1,84 @@
+"""`python -m pipelines.bench` end to end at 300 participants: the reports' structure.
+
+No figure is asserted against a limit: timings belong in BENCHMARKS.md, not in tests. The
+incremental case is left out (it would run the pipeline a second time); its delivery is
+tested in test_delivery.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SIZE = 300
+STAGES = {"ingest", "dbt", "quality", "publish"}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    """One benchmark run (pipeline, floor, dashboard) into a temporary folder."""
+    root = tmp_path_factory.mktemp("bench")
+    command = [sys.executable, "-m", "pipelines.bench", "--sizes", str(SIZE), "--repeats", "1"]
+    command += ["--incremental-size", "0", "--query-calls", "1"]
+    command += ["--cache", str(root / "cache"), "--out", str(root / "out")]
+    subprocess.run(command, check=True, timeout=900)
+    results = json.loads((root / "out" / "BENCHMARKS.json").read_text(encoding="utf-8"))
+    return results, (root / "out" / "BENCHMARKS.md").read_text(encoding="utf-8")
+
+
+def test_machine_facts_come_first(reports: tuple[dict, str]) -> None:
+    results, text = reports
+    assert results["machine"]["cores"] >= 1
+    assert results["machine"]["memory_bytes"] > 0
+    assert text.index("## Machine") < text.index("## Targets") < text.index("## End to end")
+
+
+def test_pipeline_run_is_timed_per_stage(reports: tuple[dict, str]) -> None:
+    size = reports[0]["sizes"][0]
+    assert size["participants"] == SIZE
+    run = size["pipeline"]["runs"][0]
+    assert run["run_status"] == "SUCCESS"
+    assert set(run["stages"]) >= STAGES
+    assert sum(run["stages"].values()) < run["total_seconds"]
+    assert 0 < run["fixed_overhead_seconds"] < run["total_seconds"]
+    assert run["peak_memory_bytes"] >= run["peak_rss_bytes"] > 0
+    assert run["rows_read"] > SIZE
+    assert run["warehouse_bytes"] > 0
+
+
+def test_floor_is_timed_and_compared(reports: tuple[dict, str]) -> None:
+    size = reports[0]["sizes"][0]
+    floor = size["floor"]["median"]
+    assert set(floor["stages"]) == {"ingest", "marts"}
+    assert floor["rows"]["enrolments"] > 0
+    assert floor["rows"]["period_flows"] > 0
+    assert size["summary"]["floor_ratio"] > 0
+
+
+def test_every_dashboard_page_query_is_timed(reports: tuple[dict, str]) -> None:
+    dashboard = reports[0]["sizes"][0]["dashboard"]
+    assert not [query for query in dashboard if "error" in query]
+    pages = {query["page"] for query in dashboard}
+    assert len(pages) >= 2
+    for page in pages:
+        assert any(q["page"] == page and q["scope"] == "page" for q in dashboard)
+    assert all(query["worst_ms"] >= query["median_ms"] > 0 for query in dashboard)
+
+
+def test_nothing_failed_and_what_was_skipped_says_so(reports: tuple[dict, str]) -> None:
+    results, text = reports
+    assert results["failures"] == []
+    assert results["incremental"] is None
+    assert "## Incremental: one new day of deliveries\n\nNot measured" in text
+
+
+def test_targets_of_unmeasured_sizes_say_so(reports: tuple[dict, str]) -> None:
+    results, text = reports
+    assert {target["status"] for target in results["targets"]} == {"not measured"}
+    for target in results["targets"]:
+        assert target["description"] in text

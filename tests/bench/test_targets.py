@@ -1,0 +1,32 @@
+"""Targets are judged on the right size's figure, with the margin the report prints."""
+
+from __future__ import annotations
+
+from pipelines.bench.targets import judge, judge_all, load_targets
+
+LIMIT_600 = {"metric": "total_seconds", "limit": 600, "participants": 1_000_000}
+
+
+def test_every_declared_target_names_a_size_metric_and_limit() -> None:
+    targets = load_targets()
+    assert {target["id"] for target in targets} >= {"end_to_end_1m", "fixed_overhead_1k"}
+    for target in targets:
+        assert target["participants"] > 0 and target["limit"] > 0 and target["metric"]
+
+
+def test_a_figure_under_the_limit_is_met_with_headroom() -> None:
+    judged = judge(LIMIT_600, {"total_seconds": 450.0})
+    assert judged["status"] == "met"
+    assert judged["margin"] == -150.0
+    assert judged["ratio"] == 0.75
+
+
+def test_the_limit_itself_is_missed_unless_inclusive() -> None:
+    assert judge(LIMIT_600, {"total_seconds": 600.0})["status"] == "missed"
+    assert judge(LIMIT_600 | {"inclusive": True}, {"total_seconds": 600.0})["status"] == "met"
+
+
+def test_a_size_not_run_is_not_measured() -> None:
+    statuses = {target["id"]: target["status"] for target in judge_all({1_000: {}})}
+    assert statuses["end_to_end_1m"] == "not measured"
+    assert statuses["fixed_overhead_1k"] == "not measured"

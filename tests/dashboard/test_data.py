@@ -1,0 +1,82 @@
+"""The data module's pure parts: masking, period arithmetic, freshness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from dashboards import data
+from dashboards.frame import default_period
+
+
+def test_counts_of_one_to_four_are_masked_and_zero_is_not() -> None:
+    df = pd.DataFrame({"persons": [0, 1, 4, 5, 120]})
+    masked = data.mask_small_cells(df, ["persons"])
+    assert masked["persons"].tolist() == [0, "<5", "<5", 5, 120]
+
+
+def test_a_share_resting_on_a_small_count_is_masked() -> None:
+    df = pd.DataFrame(
+        {
+            "goal_exits": [3, 10, 0],
+            "exits_excluding_dropouts": [40, 4, 0],
+            "goal_share": [0.075, 2.5, None],
+        }
+    )
+    masked = data.mask_small_cells(
+        df, ["goal_exits"], {"goal_share": ("goal_exits", "exits_excluding_dropouts")}
+    )
+    assert masked["goal_share"].tolist()[:2] == ["<5", "<5"]
+    assert masked["goal_exits"].tolist() == ["<5", 10, 0]
+
+
+def test_numeric_drops_masked_cells_for_charts() -> None:
+    series = pd.Series([12, "<5", 7], dtype=object)
+    assert data.numeric(series).isna().tolist() == [False, True, False]
+
+
+def _periods(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["period_label", "period_start", "period_end"]).assign(
+        period_start=lambda d: pd.to_datetime(d["period_start"]),
+        period_end=lambda d: pd.to_datetime(d["period_end"]),
+    )
+
+
+def test_previous_rolling_window_is_the_non_overlapping_one() -> None:
+    rows = _periods(
+        [
+            ("R12 2024-05", "2023-06-01", "2024-05-31"),
+            ("R12 2024-06", "2023-07-01", "2024-06-30"),
+            ("R12 2025-05", "2024-06-01", "2025-05-31"),
+            ("R12 2025-06", "2024-07-01", "2025-06-30"),
+        ]
+    )
+    assert data.previous_label(rows, "R12 2025-06") == "R12 2024-06"
+    assert data.previous_label(rows, "R12 2024-05") is None
+
+
+def test_previous_tertial_is_the_adjacent_one() -> None:
+    rows = _periods(
+        [
+            ("2024 T3", "2024-09-01", "2024-12-31"),
+            ("2025 T1", "2025-01-01", "2025-04-30"),
+        ]
+    )
+    assert data.previous_label(rows, "2025 T1") == "2024 T3"
+
+
+def test_default_period_is_the_latest_that_has_ended() -> None:
+    rows = _periods(
+        [
+            ("2025 T2", "2025-05-01", "2025-08-31"),
+            ("2025 T3", "2025-09-01", "2025-12-31"),
+        ]
+    )
+    assert default_period(rows, today=dt.date(2025, 10, 1)) == "2025 T2"
+
+
+def test_publication_older_than_a_day_is_stale() -> None:
+    now = dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
+    assert data.is_stale(dt.datetime(2026, 1, 1, 11, tzinfo=dt.UTC), now)
+    assert not data.is_stale(dt.datetime(2026, 1, 2, 2, tzinfo=dt.UTC), now)

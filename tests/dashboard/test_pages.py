@@ -1,0 +1,243 @@
+"""AppTest over every page, with the figures checked against the marts they come from."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.dashboard.conftest import PAGES, open_app, query
+
+FLOW_METRICS = {
+    "Aktiva vid periodslut": "active_at_end",
+    "Inskrivna under perioden": "enrolled",
+    "Avslutade under perioden": "exited",
+    "Kö vid periodslut": "queue_at_end",
+}
+
+
+def show(app: AppTest, page: str) -> AppTest:
+    app.switch_page(f"app_pages/{page}.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def shown(value: int | float) -> str:
+    """What a manager should see for a person count: the number, or <5 for 1-4."""
+    return "<5" if 0 < value < 5 else str(round(value))
+
+
+def digits(text: str) -> str:
+    return "<5" if text == "<5" else re.sub(r"[^\d-]", "", text)
+
+
+def flow_row(path: Path, insats: str, unit: str, period_type: str, label: str) -> dict:
+    columns = list(FLOW_METRICS.values())
+    rows = query(
+        path,
+        f"select {', '.join(columns)} from marts.period_flows "
+        "where insats = ? and unit = ? and period_type = ? and period_label = ?",
+        [insats, unit, period_type, label],
+    )
+    assert len(rows) == 1
+    return dict(zip(columns, rows[0], strict=True))
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_renders_without_errors_and_offers_every_table(app: AppTest, page: str) -> None:
+    show(app, page)
+    assert not app.error, [e.value for e in app.error]
+    assert app.title[0].value == PAGES[page]
+    assert len(app.download_button) == len(app.dataframe)
+    if page != "ordlista":
+        assert app.dataframe, "every page but the glossary shows at least one table"
+
+
+def test_overview_key_figures_equal_period_flows(app: AppTest, published: Path) -> None:
+    f = app.session_state["frame"].filters
+    expected = flow_row(published, f.insats, f.unit, f.period_type, f.period_label)
+    metrics = {m.label: m.value for m in app.metric}
+    for title, column in FLOW_METRICS.items():
+        assert digits(metrics[title]) == shown(expected[column]), title
+
+
+def test_overview_follows_insats_unit_and_period_filters(app: AppTest, published: Path) -> None:
+    insats, unit, label, previous = query(
+        published,
+        """
+        with years as (
+            select insats, unit, period_label, enrolled, active_at_end, period_start,
+                lag(period_label) over (partition by insats, unit order by period_start) as prev
+            from marts.period_flows
+            where period_type = 'calendar_year' and insats <> 'Alla insatser'
+                and unit <> 'Alla enheter'
+        )
+        select insats, unit, period_label, prev from years
+        where prev is not null and enrolled >= 5 and active_at_end >= 5
+        order by active_at_end desc limit 1
+        """,
+    )[0]
+    app.selectbox(key="filter_insats").set_value(insats).run()
+    app.selectbox(key="filter_unit").set_value(unit).run()
+    app.selectbox(key="filter_period_type").set_value("calendar_year").run()
+    app.selectbox(key="filter_period").set_value(label).run()
+    assert not app.exception
+    now = flow_row(published, insats, unit, "calendar_year", label)
+    before = flow_row(published, insats, unit, "calendar_year", previous)
+    metrics = {m.label: m for m in app.metric}
+    for title, column in FLOW_METRICS.items():
+        assert digits(metrics[title].value) == shown(now[column]), title
+    change = now["enrolled"] - before["enrolled"]
+    if before["enrolled"] >= 5:
+        assert digits(metrics["Inskrivna under perioden"].delta) == str(change).lstrip("+")
+
+
+def test_small_cells_show_as_under_five(app: AppTest, published: Path) -> None:
+    rows = query(
+        published,
+        """
+        select insats, period_type, period_label, dimension, dimension_value, exits
+        from marts.outcomes
+        where unit = 'Alla enheter' and exits between 1 and 4
+            and dimension in ('age_band', 'referrer', 'time_enrolled_band', 'unit')
+        order by insats = 'Alla insatser' desc, period_type = 'calendar_year' desc,
+            period_label desc
+        limit 1
+        """,
+    )
+    assert rows, "the warehouse should have a breakdown cell under 5 persons"
+    insats, period_type, label, dimension, value, exits = rows[0]
+    app.selectbox(key="filter_insats").set_value(insats).run()
+    app.selectbox(key="filter_period_type").set_value(period_type).run()
+    app.selectbox(key="filter_period").set_value(label).run()
+    show(app, "resultat")
+    tables = [t.value for t in app.dataframe if "Grupp" in t.value.columns]
+    cells = [t.loc[t["Grupp"] == value, "Avslut"] for t in tables]
+    cells = [c.iloc[0] for c in cells if len(c) == 1]
+    assert "<5" in cells
+    assert str(exits) not in cells
+
+
+def test_results_state_goal_definition(app: AppTest, published: Path) -> None:
+    f = app.session_state["frame"].filters
+    definitions = query(
+        published,
+        "select distinct goal_definition from marts.outcomes where insats = ? and unit = ? "
+        "and period_type = ? and period_label = ? and dimension = 'total'",
+        [f.insats, f.unit, f.period_type, f.period_label],
+    )
+    show(app, "resultat")
+    captions = " ".join(c.value for c in app.caption)
+    assert definitions[0][0] in captions
+
+
+def test_flow_table_equals_period_flows(app: AppTest, published: Path) -> None:
+    f = app.session_state["frame"].filters
+    show(app, "flode")
+    expected = query(
+        published,
+        "select period_label, active_at_end, exited from marts.period_flows "
+        "where insats = ? and unit = ? and period_type = ? order by period_start",
+        [f.insats, f.unit, f.period_type],
+    )
+    table = app.dataframe[0].value
+    assert table["Period"].iloc[-1] == f.period_label
+    by_label = {label: (active, exited) for label, active, exited in expected}
+    for _, row in table.iterrows():
+        active, exited = by_label[row["Period"]]
+        assert digits(str(row["Aktiva vid periodslut"])) == shown(active)
+        assert digits(str(row["Avslutade"])) == shown(exited)
+
+
+def test_throughput_trend_equals_mart(app: AppTest, published: Path) -> None:
+    f = app.session_state["frame"].filters
+    show(app, "tid_till_utfall")
+    expected = query(
+        published,
+        "select period_label, exits, mean_months from marts.throughput_times "
+        "where insats = ? and unit = ? and window_type = 'rolling_12m' order by period_start",
+        [f.insats, f.unit],
+    )
+    table = app.dataframe[0].value
+    assert list(table["Period"]) == [label for label, _, _ in expected]
+    for (_, row), (_, exits, mean) in zip(table.iterrows(), expected, strict=True):
+        if exits >= 5:
+            assert row["Medel (månader)"] == f"{mean:.1f} mån".replace(".", ",")
+        else:
+            assert row["Medel (månader)"] == "<5"
+
+
+def test_economy_totals_equal_budget_mart(app: AppTest, published: Path) -> None:
+    show(app, "ekonomi")
+    budget, forecast_result = query(
+        published,
+        """
+        select sum(budget), sum(forecast_result) from marts.budget_vs_forecast
+        where as_of_date = (select max(as_of_date) from marts.budget_vs_forecast
+                            where year = (select max(year) from marts.budget_vs_forecast))
+        """,
+    )[0]
+    metrics = {m.label: m.value for m in app.metric}
+    assert digits(metrics["Budget"]) == f"{budget:.0f}"
+    assert digits(metrics["Prognostiserat resultat"]) == f"{forecast_result:.0f}"
+
+
+def test_worklist_lists_every_finding(app: AppTest, published: Path) -> None:
+    show(app, "datakvalitet")
+    (findings,) = query(published, "select count(*) from marts.steward_worklist")[0]
+    worklist = [t.value for t in app.dataframe if "ÄrendeID" in t.value.columns]
+    assert (len(worklist[0]) if worklist else 0) == findings
+
+
+def test_reconciliation_counts_equal_mart(app: AppTest, published: Path) -> None:
+    show(app, "avstamning")
+    expected = query(
+        published,
+        "select esf_project, count(*) filter (where status = 'only_case_system') "
+        "from marts.scb_reconciliation group by esf_project order by esf_project",
+    )
+    table = app.dataframe[0].value
+    assert list(table["ESF-projekt"]) == [project for project, _ in expected]
+    for shown_count, (_, count) in zip(table["Bara i ärendesystemet"], expected, strict=True):
+        assert digits(str(shown_count)) == shown(count)
+
+
+def test_without_warehouse_a_swedish_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(tmp_path / "not_yet.duckdb", monkeypatch)
+    assert not app.exception
+    assert "Inget datalager är publicerat ännu" in app.warning[0].value
+
+
+def test_new_publication_shows_at_once_and_stale_data_warns(
+    private_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(private_copy, monkeypatch)
+    assert not [w for w in app.warning if "äldre än ett dygn" in w.value]
+    f = app.session_state["frame"].filters
+    # The app holds no connection: a writer can open the file between runs.
+    duckdb.connect(str(private_copy)).close()
+
+    republished = tmp_path / "next.duckdb"
+    shutil.copy(private_copy, republished)
+    con = duckdb.connect(str(republished))
+    con.execute("update meta.publication set published_at = now() - interval 2 days")
+    con.execute(
+        "update marts.period_flows set active_at_end = 4321 where insats = ? and unit = ? "
+        "and period_type = ? and period_label = ?",
+        [f.insats, f.unit, f.period_type, f.period_label],
+    )
+    con.close()
+    os.replace(republished, private_copy)
+
+    app.run()
+    assert not app.exception
+    assert [w for w in app.warning if "äldre än ett dygn" in w.value]
+    metrics = {m.label: m.value for m in app.metric}
+    assert digits(metrics["Aktiva vid periodslut"]) == "4321"

@@ -1,0 +1,253 @@
+"""Figures read back from the marts of a real `dbt build` over the edge-case raw layer.
+
+Expected values are worked out by hand from fixtures/edge_cases.sql (extraction 2024-12-31):
+Team A has nine enrolled episodes in 2024, seven exits (two dropouts: p01 within the 60
+trial days although to Arbete, p04 Avbrott), p06 at two overlapping units, two protected
+identities, p07 and one protected still active, p08 in the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+Query = Callable[..., list[tuple]]
+MONTH = 30.4375
+
+
+def test_felregistrering_superseded_and_impossible_rows_are_left_out(query: Query) -> None:
+    persons = {row[0] for row in query("select person_key from marts.enrolments")}
+    assert {"p05", "p11", "p12"}.isdisjoint(persons)
+    assert len(query("select 1 from marts.enrolments where insats = 'Team A'")) == 10
+
+
+def test_overlapping_units_are_one_episode_and_protected_identities_never_merge(
+    query: Query,
+) -> None:
+    [(unit, enrolled, exited, reason, case_ids)] = query(
+        "select unit, enrolment_date::varchar, exit_date::varchar, exit_reason, case_ids "
+        "from marts.enrolments where person_key = 'p06'"
+    )
+    assert (unit, enrolled, exited, reason) == (
+        "Flera enheter",
+        "2024-02-01",
+        "2024-10-01",
+        "Studier",
+    )
+    assert sorted(case_ids) == ["A6", "A7"]
+    protected = query(
+        "select person_key from marts.enrolments where is_protected_identity"
+    )
+    assert len({key for (key,) in protected}) == 2
+    # p02 delivered by the case system and by a team register is one episode.
+    [(case_ids,)] = query("select case_ids from marts.enrolments where person_key = 'p02'")
+    assert sorted(case_ids) == ["A2", "R1"]
+
+
+def test_period_flows_keep_the_flow_identity_everywhere(query: Query) -> None:
+    broken = query(
+        "select * from marts.period_flows "
+        "where active_at_start + enrolled - exited <> active_at_end"
+    )
+    assert broken == []
+    assert query("select count(*) from marts.period_flows")[0][0] > 100
+
+
+@pytest.mark.parametrize(
+    ("insats", "unit", "expected"),
+    [
+        # active_at_start, enrolled, exited, dropouts, active_at_end, served, queue_at_end
+        ("Team A", "Alla enheter", (0, 9, 7, 2, 2, 9, 1)),
+        ("Team A", "Hässleholm", (0, 6, 5, 2, 1, 6, 0)),
+        ("Team A", "Flera enheter", (0, 1, 1, 0, 0, 1, 0)),
+        ("Alla insatser", "Alla enheter", (0, 12, 10, 3, 2, 12, 1)),
+    ],
+)
+def test_period_flows_for_2024(query: Query, insats: str, unit: str, expected: tuple) -> None:
+    [row] = query(
+        "select active_at_start, enrolled, exited, dropouts, active_at_end, served, "
+        "queue_at_end from marts.period_flows where insats = ? and unit = ? "
+        "and period_type = 'calendar_year' and period_label = '2024'",
+        [insats, unit],
+    )
+    assert row == expected
+
+
+def test_average_enrolled_is_participant_days_over_days(query: Query) -> None:
+    # 30+182+121+184+243+183+90 days of exited episodes + 275 and 184 days of active ones.
+    [(average,)] = query(
+        "select average_enrolled from marts.period_flows where insats = 'Team A' "
+        "and unit = 'Alla enheter' and period_type = 'calendar_year' and period_label = '2024'"
+    )
+    assert average == pytest.approx(1492 / 366, abs=0.005)
+
+
+def test_active_at_start_of_a_later_tertial(query: Query) -> None:
+    [row] = query(
+        "select active_at_start, enrolled, exited, active_at_end from marts.period_flows "
+        "where insats = 'Team A' and unit = 'Alla enheter' and period_label = '2024 T2'"
+    )
+    # Active on 1 May: p02, p03, p04, p06, p07; enrolled May-Aug: two protected; exited
+    # May-Aug: p03 and p02.
+    assert row == (5, 2, 2, 5)
+
+
+def test_goal_share_excludes_dropouts_by_the_insats_definition(query: Query) -> None:
+    rows = query(
+        "select insats, exits, dropouts, exits_excluding_dropouts, goal_exits, goal_share, "
+        "work_or_studies_share, goal_definition from marts.outcomes "
+        "where unit = 'Alla enheter' and dimension = 'total' and period_label = '2024'"
+    )
+    by_insats = {row[0]: row[1:] for row in rows}
+    exits, dropouts, excluded, goals, goal_share, work_share, definition = by_insats["Team A"]
+    assert (exits, dropouts, excluded, goals) == (7, 2, 5, 3)
+    assert goal_share == pytest.approx(3 / 5)
+    assert work_share == pytest.approx(3 / 7)
+    assert "arbetslivsinriktad rehabilitering" in definition
+    # Team B keeps dropouts in the denominator and has no trial period.
+    assert by_insats["Team B"][:4] == (3, 1, 2, 2)
+    assert by_insats["Team B"][4] == pytest.approx(2 / 3)
+
+
+def test_outcomes_by_cohort_over_three_months(query: Query) -> None:
+    [(exits, goal_share)] = query(
+        "select exits, goal_share from marts.outcomes where insats = 'Team A' "
+        "and unit = 'Alla enheter' and period_label = '2024' and dimension = 'over_3_months'"
+    )
+    assert exits == 5
+    assert goal_share == pytest.approx(3 / 4)
+
+
+def test_throughput_times_exclude_dropouts(query: Query) -> None:
+    rows = query(
+        "select insats, exits, mean_months, median_months from marts.throughput_times "
+        "where unit = 'Alla enheter' and window_type = 'calendar_year' "
+        "and period_label = '2024'"
+    )
+    by_insats = {row[0]: row[1:] for row in rows}
+    assert by_insats["Team A"][0] == 5
+    assert by_insats["Team A"][1] == pytest.approx(819 / 5 / MONTH)
+    assert by_insats["Team A"][2] == pytest.approx(182 / MONTH)
+    # Even count: the mean of the two middle values (10 and 30 days).
+    assert by_insats["Team B"][2] == pytest.approx(20 / MONTH)
+
+
+def test_throughput_windows_roll_every_month(query: Query) -> None:
+    [(exits,)] = query(
+        "select exits from marts.throughput_times where insats = 'Team A' "
+        "and unit = 'Alla enheter' and window_type = 'rolling_12m' "
+        "and period_end = date '2024-06-30'"
+    )
+    assert exits == 2  # p09 (April) and p03 (June); p01 is a dropout
+
+
+def test_kaplan_meier_censors_active_episodes(query: Query) -> None:
+    rows = query(
+        "select month, at_risk, events, censored, survival from marts.time_to_outcome "
+        "where insats = 'Team A' and dimension = 'total' and outcome = 'avslut' order by month"
+    )
+    survival = {month: value for month, *_, value in rows}
+    assert rows[0][:4] == (0, 9, 1, 0)
+    assert rows[6][:4] == (6, 5, 2, 1)
+    assert survival[0] == pytest.approx(8 / 9, abs=1e-6)
+    assert survival[5] == pytest.approx(5 / 9, abs=1e-6)
+    assert survival[6] == pytest.approx(1 / 3, abs=1e-6)
+    assert survival[7] == pytest.approx(1 / 6, abs=1e-6)
+    assert rows[-1][:4] == (9, 1, 0, 1)
+
+
+def test_budget_against_latest_forecast(query: Query) -> None:
+    rows = query(
+        "select as_of_date::varchar, actual_to_date, difference, full_year_forecast, "
+        "forecast_date::varchar, forecast_result from marts.budget_vs_forecast "
+        "where insats = 'Team A' and cost_line = 'Personal' order by as_of_date"
+    )
+    by_date = {row[0]: row[1:] for row in rows}
+    assert len(rows) == 12
+    assert by_date["2024-02-29"][2] is None  # the December 2023 forecast is last year's
+    assert by_date["2024-03-31"] == (100000, 200000, 280000, "2024-03-15", 20000)
+    assert by_date["2024-06-30"][2:] == (310000, "2024-06-15", -10000)
+
+
+def test_cost_per_participant_leaves_out_income(query: Query) -> None:
+    [(cost, served, per_served, per_goal)] = query(
+        "select cost, served, cost_per_served, cost_per_goal from marts.cost_per_participant "
+        "where insats = 'Team A' and period_label = '2024'"
+    )
+    assert (cost, served) == (130000, 9)
+    assert per_served == pytest.approx(130000 / 9, abs=0.01)
+    assert per_goal == pytest.approx(130000 / 3, abs=0.01)
+
+
+def test_stated_figures_are_checked(query: Query) -> None:
+    rows = query(
+        "select stated_value, computed_value, is_consistent from marts.stated_figure_checks "
+        "order by figure, stated_value"
+    )
+    assert [row[2] for row in rows] == [True, False, True]
+    assert rows[0][1] == pytest.approx(130000 / 9, abs=0.01)
+
+
+def test_funding_by_party_splits_the_budget(query: Query) -> None:
+    rows = dict(query("select party, budget_amount from marts.funding_by_party"))
+    assert rows == {"Försäkringskassan": 200000, "Region": 100000, "Hässleholm": 100000}
+
+
+def test_esf_person_in_two_units_is_flera_enheter(query: Query) -> None:
+    rows = dict(query("select person_key, unit from marts.esf_participants"))
+    assert rows == {"p02": "Hässleholm", "p06": "Flera enheter", "p20": "Kristianstad"}
+
+
+def test_scb_reconciliation_both_ways(query: Query) -> None:
+    rows = query(
+        "select esf_project, status, count(*) from marts.scb_reconciliation "
+        "group by all order by all"
+    )
+    assert rows == [
+        ("2012-3010123", "both", 2),
+        ("2012-3010123", "only_case_system", 3),
+        ("2012-3010124", "both", 1),
+        ("2012-3010124", "only_case_system", 2),
+        ("2012-3010124", "only_scb", 1),
+    ]
+
+
+def test_reach_per_thousand_aged_16_64(query: Query) -> None:
+    [(participants, population, per_1000)] = query(
+        "select participants, population_16_64, per_1000 from marts.reach "
+        "where municipality_code = '1293' and year = 2024"
+    )
+    assert (participants, population) == (7, 3000)
+    assert per_1000 == pytest.approx(7000 / 3000, abs=0.005)
+
+
+def test_timeline_has_a_referral_per_delivered_row(query: Query) -> None:
+    rows = query(
+        "select event_type, count(*) from marts.participant_timeline "
+        "where person_key = 'p02' group by all order by all"
+    )
+    assert rows == [("avslut", 1), ("inskrivning", 1), ("remiss", 2)]
+
+
+def test_report_macros_match_the_marts(query: Query) -> None:
+    [summary] = query(
+        "select enrolled, exited, active_at_end, goal_share, median_months, cost_per_served "
+        "from marts.period_summary('Team A', 'Alla enheter', date '2024-01-01', "
+        "date '2024-12-31')"
+    )
+    assert summary[:3] == (9, 7, 2)
+    assert summary[3] == pytest.approx(3 / 5)
+    assert summary[4] == pytest.approx(182 / MONTH)
+    assert summary[5] == pytest.approx(130000 / 9, abs=0.01)
+    # Any dates, not only whole months: 15 Jan to 15 Feb 2024.
+    [(start, enrolled, exited)] = query(
+        "select active_at_start, enrolled, exited from marts.period_summary("
+        "'Team A', 'Hässleholm', date '2024-01-15', date '2024-02-15')"
+    )
+    assert (start, enrolled, exited) == (1, 2, 1)
+    status = query(
+        "select cost_line, actual_to_date, forecast_result "
+        "from marts.budget_status('Team A', date '2024-03-31') order by cost_line"
+    )
+    assert status[1] == ("Personal", 100000, 20000)

@@ -1,0 +1,120 @@
+"""Typing of delivered text values, encodings, and the declared mappings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from pipelines.ingest.landing import UnreadableFileError, classify
+from pipelines.ingest.mappings import load_mapping, load_register_mapping
+from pipelines.ingest.readers import decode
+from pipelines.ingest.values_sql import Field, typed_value_sql
+
+
+def typed(value: str, sql_type: str):
+    con = duckdb.connect()
+    return con.execute(f"SELECT {typed_value_sql('$v', sql_type)}", {"v": value}).fetchall()[0][0]
+
+
+@pytest.mark.parametrize("value", ["2024-02-29", "20240229", "240229", "2024-02-29 00:00:00"])
+def test_every_date_form(value: str) -> None:
+    assert typed(value, "DATE") == dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize("value", ["2023-02-29", "20241301", "2402", "29/02/2024", "x"])
+def test_impossible_dates_are_null(value: str) -> None:
+    assert typed(value, "DATE") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "amount"),
+    [
+        ("1 234,50", "1234.50"),
+        ("1\u00a0234,50", "1234.50"),
+        ("-1234,5", "-1234.50"),
+        ("12\u202f000", "12000.00"),
+        ("7", "7.00"),
+    ],
+)
+def test_swedish_amounts(value: str, amount: str) -> None:
+    assert typed(value, "DECIMAL(18,2)") == Decimal(amount)
+
+
+def problems(field: Field, values: list[str]) -> list[str | None]:
+    con = duckdb.connect()
+    parsed = ", ".join(field.parse_sql())
+    sql = f"SELECT {field.problem_sql()} FROM (SELECT {parsed} FROM (SELECT $v AS {field.name}))"
+    return [con.execute(sql, {"v": value}).fetchall()[0][0] for value in values]
+
+
+def test_unparseable_numbers_and_negatives_are_problems() -> None:
+    field = Field("v", "Belopp", "DECIMAL(18,2)")
+    found = problems(field, ["12,5", "tolv", "-3", ""])
+    assert found == [None, "ogiltigt belopp", "negativt värde", None]
+    assert problems(Field("v", "Remissdatum", "DATE", required=True), [""]) == ["värde saknas"]
+    assert typed("25 %", "INTEGER") == 25 and typed("2,5", "INTEGER") is None
+
+
+def test_unknown_code_labels_are_findings_never_crashes() -> None:
+    field = Field("v", "Avslutsorsak", "VARCHAR", code_list="avslutsorsak")
+    con = duckdb.connect()
+    finding = field.unknown_label_sql(["arbete", "förs.stöd"])
+    sql = f"SELECT {finding} FROM (SELECT {', '.join(field.parse_sql())} FROM (SELECT $v AS v))"
+    found = [
+        con.execute(sql, {"v": v}).fetchall()[0][0]
+        for v in ["  ARBETE ", "Förs.Stöd", "Värnplikt", ""]
+    ]
+    assert found == [None, None, "okänd kod 'Värnplikt' i avslutsorsak", None]
+
+
+def test_decode_both_encodings_and_reject_lies() -> None:
+    text = "Försörjning;Åsa\n"
+    assert decode(b"\xef\xbb\xbf" + text.encode()) == text
+    assert decode(text.encode("cp1252")) == text
+    assert decode(text.encode()) == text
+    with pytest.raises(UnreadableFileError, match="UTF-8"):
+        decode(b"\xef\xbb\xbf" + text.encode("cp1252"))
+    with pytest.raises(UnreadableFileError, match="binära"):
+        decode(b"PK\x03\x04\x00\x00")
+
+
+def test_file_names_classify(tmp_path) -> None:
+    assert classify(tmp_path / "arende" / "gwa_Avesta_20240601.csv") == (
+        "gwa",
+        "avesta",
+        dt.date(2024, 6, 1),
+    )
+    assert classify(tmp_path / "ekonomi" / "budget_2024.xlsx")[1:] == ("2024", dt.date(2024, 1, 1))
+    with pytest.raises(UnreadableFileError, match="filnamnsmönster"):
+        classify(tmp_path / "scb" / "gwa_avesta_20240601.csv")
+    with pytest.raises(UnreadableFileError, match="giltigt datum"):
+        classify(tmp_path / "scb" / "esf_2012-3010123_20241399.txt")
+
+
+def test_headings_match_case_and_space_insensitively() -> None:
+    resolved = load_mapping("gwa").resolve(
+        ["  ärendeid", "PERSONNUMMER ", "Skyddad  Identitet", "insats", "Remissdatum"], "f.csv"
+    )
+    assert resolved["protected_identity"] == "Skyddad  Identitet"
+    with pytest.raises(UnreadableFileError, match="Remissdatum"):
+        load_mapping("gwa").resolve(
+            ["ÄrendeID", "Personnummer", "Skyddad identitet", "Insats"], "f"
+        )
+
+
+def test_every_register_mapping_uses_known_columns_and_code_lists() -> None:
+    from pipelines.ingest.mappings import REGISTERS_DIR
+    from pipelines.ingest.schema import CASE_ENROLMENT_COLUMNS
+
+    code_lists = set(load_mapping("gwa").code_lists.values())
+    registers = sorted(path.stem for path in REGISTERS_DIR.glob("*.yml"))
+    assert len(registers) >= 2
+    for organisation in registers:
+        mapping = load_register_mapping(organisation)
+        assert set(mapping.columns) - {"personnummer", "protected_identity"} <= set(
+            CASE_ENROLMENT_COLUMNS
+        )
+        assert set(mapping.codes) <= code_lists

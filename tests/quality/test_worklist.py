@@ -1,0 +1,93 @@
+"""The worklist export: per unit and caseworker, oldest first, CSV or Excel, no personnummer."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from python_calamine import CalamineWorkbook
+
+from expectations.run_context import QualityRun
+from expectations.runner import run_suites
+from expectations.store import write_outcomes
+from pipelines.settings import Settings
+from tests.quality.conftest import load_clean_tables
+
+ROOT = Path(__file__).parents[2]
+PERSONNUMMER = re.compile(r"\d{6,8}[-+]?\d{4}")
+PLANTS = [
+    "update raw.case_enrolments set education_level = 'Uppgift saknas' where case_id = 'C01'",
+    "update raw.case_enrolments set mental_health = '' where case_id in ('C01', 'C03')",
+    "update raw.case_enrolments set age_at_enrolment = 70 where case_id = 'C05'",
+    "update raw.case_enrolments set assessment_date = null where case_id = 'C07'",
+]
+
+
+@pytest.fixture
+def published(finsam_env: Settings, quality_run: QualityRun) -> Settings:
+    """A warehouse published from a work DB with four planted problems."""
+    work = finsam_env.work_db
+    work.parent.mkdir(parents=True)
+    with duckdb.connect(str(work)) as con:
+        load_clean_tables(con)
+        for plant in PLANTS:
+            con.execute(plant)
+        write_outcomes(con, run_suites(con, quality_run))
+    shutil.copyfile(work, finsam_env.warehouse)
+    return finsam_env
+
+
+def _export(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "expectations.worklist", *args],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_csv_for_one_caseworker_oldest_first(published: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "lista.csv"
+    done = _export("--unit", "Hässleholm", "--caseworker", "ANLA01", "--format", "csv", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines(), delimiter=";"))
+    assert [(row["ÄrendeID"], row["Fält"]) for row in rows] == [
+        ("C01", "Utbildningsnivå"),  # education_level before mental_health
+        ("C01", "Psykisk ohälsa"),
+    ]
+    assert {row["Sedan"] for row in rows} == {"2026-02-19"}  # enrolment + 30 grace days
+    assert {row["Handläggare"] for row in rows} == {"ANLA01"}
+    assert not PERSONNUMMER.search(text)
+
+
+def test_xlsx_for_a_unit_has_every_caseworker(published: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "lista.xlsx"
+    done = _export("--unit", "Hässleholm", "--format", "xlsx", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Arbetslista").to_python()
+    header, *rows = sheet
+    assert header[:3] == ["Enhet", "Handläggare", "ÄrendeID"]
+    assert [(row[1], row[2]) for row in rows] == [
+        ("ANLA01", "C01"),
+        ("ANLA01", "C01"),
+        ("BESV02", "C03"),
+        ("BESV02", "C07"),
+    ]
+    days = header.index("Dagar")
+    assert rows[2][days] > rows[3][days]
+
+
+def test_missing_warehouse_is_a_clear_error(finsam_env: Settings, tmp_path: Path) -> None:
+    done = _export("--format", "csv", "--out", str(tmp_path / "x.csv"))
+    assert done.returncode == 2
+    assert str(finsam_env.warehouse) in done.stderr

@@ -1,0 +1,139 @@
+"""The renderers as pure functions of the report dict: masking of small cells, Swedish
+number formatting and the workbook's sheets, without a pipeline run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from pipelines.report.figures import small_cells
+from pipelines.report.render_markdown import render_markdown, swedish_number
+from pipelines.report.render_xlsx import render_xlsx
+from tests.report.expected import SHEETS
+
+
+@pytest.fixture
+def report() -> dict:
+    """A tertial with small and large cells, shaped as figures.period_report returns it."""
+    report = {
+        "insats": "Samverkansteam Avesta",
+        "unit": "Alla enheter",
+        "period_from": "2024-01-01",
+        "period_to": "2024-04-30",
+        "published_at": "2024-05-02 02:14:00",
+        "active_at_start": 120,
+        "enrolled": 41,
+        "exited": 37,
+        "dropouts": 3,
+        "active_at_end": 124,
+        "served": 161,
+        "queue_at_end": 0,
+        "exits_by_reason": {"Arbete": 15, "Studier": 9, "Avbrott": 3, "Flytt": 1, "Annat": 9},
+        "exits_excluding_dropouts": 34,
+        "goal_exits": 24,
+        "goal_share": 24 / 34,
+        "goal_definition": "Arbete eller Studier av avslut utom tidiga avhopp.",
+        "throughput_months_mean": 7.25,
+        "throughput_months_median": 6.5,
+        "cost": 1_234_567.5,
+        "cost_per_participant": 7668.12,
+        "cost_per_goal": 51440.31,
+        "gender": {
+            "enrolled": {"K": 22, "M": 19},
+            "active_at_end": {"K": 70, "M": 52, "okänt": 2},
+            "served": {"K": 90, "M": 69, "okänt": 2},
+        },
+        "scb_reconciliation": {"both": 0, "only_case_system": 0, "only_scb": 0},
+        "budget_year": 2024,
+        "budget_as_of": "2024-04-30",
+        "forecast_date": "2024-03-31",
+        "budget": [
+            {
+                "cost_line": "Personal",
+                "budget": 900000.0,
+                "actual": 301234.5,
+                "difference": 598765.5,
+                "full_year_forecast": 920000.0,
+                "forecast_result": -20000.0,
+            },
+            {
+                "cost_line": "Totalt",
+                "budget": 900000.0,
+                "actual": 301234.5,
+                "difference": 598765.5,
+                "full_year_forecast": 920000.0,
+                "forecast_result": -20000.0,
+            },
+        ],
+    }
+    report["small_cells"] = small_cells(report)
+    return report
+
+
+def test_small_cells_names_counts_of_one_to_four(report: dict) -> None:
+    assert set(report["small_cells"]) == {
+        "dropouts",
+        "exits_by_reason.Avbrott",
+        "exits_by_reason.Flytt",
+        "gender.active_at_end.okänt",
+        "gender.served.okänt",
+    }
+
+
+def test_markdown_masks_small_cells_and_keeps_zero(report: dict) -> None:
+    text = render_markdown(report)
+    assert "| Flytt | <5 |" in text
+    assert "| Avbrott | <5 |" in text
+    assert "| Arbete | 15 |" in text
+    assert "| varav tidiga avhopp | <5 |" in text
+    assert "| I kö vid periodens slut | 0 |" in text
+    assert "| Aktiva vid periodens slut | 70 | 52 | <5 |" in text
+
+
+def test_markdown_masks_shares_built_on_small_counts(report: dict) -> None:
+    report["goal_exits"] = 4
+    assert "| Andel i mål | <5 |" in render_markdown(report)
+    report["goal_exits"] = 24
+    assert "| Andel i mål | 70,6\u00a0% |" in render_markdown(report)
+
+
+def test_markdown_states_period_definition_and_budget(report: dict) -> None:
+    text = render_markdown(report)
+    assert "**Period:** 2024-01-01 – 2024-04-30" in text
+    assert "Måldefinition: Arbete eller Studier av avslut utom tidiga avhopp." in text
+    nb = "\u00a0"
+    assert f"| Personal | 900{nb}000 | 301{nb}235 | 598{nb}766 | 920{nb}000 | -20{nb}000 |" in text
+    assert "## Definitioner" in text
+
+
+def test_swedish_number_formats() -> None:
+    assert swedish_number(1234567) == "1\u00a0234\u00a0567"
+    assert swedish_number(7.75) == "7,8"
+    assert swedish_number(None) == "–"
+    assert swedish_number(0.5, share=True) == "50,0\u00a0%"
+
+
+def test_workbook_sheets_and_masked_cells(report: dict, tmp_path: Path) -> None:
+    path = tmp_path / "rapport.xlsx"
+    path.write_bytes(render_xlsx(report))
+    workbook = CalamineWorkbook.from_path(str(path))
+    assert workbook.sheet_names == SHEETS
+    reasons = {
+        row[0]: row[1] for row in workbook.get_sheet_by_name("Avslutsorsaker").to_python()[3:]
+    }
+    assert reasons["Flytt"] == "<5"
+    assert reasons["Arbete"] == 15
+    cover = workbook.get_sheet_by_name("Rapport").to_python()
+    assert ["Period", "2024-01-01 – 2024-04-30"] in [row[:2] for row in cover]
+
+
+def test_markdown_says_what_is_missing_instead_of_empty_tables(report: dict) -> None:
+    """No ESF reports: the SCB section says so; a breakdown the warehouse lacks says so."""
+    report["gender"] = None
+    text = render_markdown(report)
+    assert "Insatsen har inga deltagare i aktuella ESF-rapporter till SCB." in text
+    assert "| I både ärendesystem och SCB-rapport |" not in text
+    assert "Uppdelningen finns ännu inte i det publicerade lagret" in text
+    assert "| Inskrivna under perioden | 22 |" not in text
