@@ -129,14 +129,23 @@ def _period_filters(wh: data.Warehouse) -> tuple[str, str | None]:
     )
     rows = all_periods[all_periods["period_type"] == period_type]
     options = rows["period_label"].tolist()[::-1]
-    period_label = _select("Period", options, "filter_period", default=default_period(rows))
+    cutoff = min(dt.date.today(), _newest_month(all_periods) or dt.date.today())
+    period_label = _select("Period", options, "filter_period", default=default_period(rows, cutoff))
     return period_type, None if period_label is None else str(period_label)
 
 
-def default_period(rows: pd.DataFrame, today: dt.date | None = None) -> str | None:
-    """The latest period that has ended, so the first view is a complete period."""
-    today = today or dt.date.today()
-    ended = rows[pd.to_datetime(rows["period_end"]).dt.date < today]
+def _newest_month(all_periods: pd.DataFrame) -> dt.date | None:
+    months = all_periods.loc[all_periods["period_type"] == "month", "period_start"]
+    return None if months.empty else pd.Timestamp(months.max()).date()
+
+
+def default_period(rows: pd.DataFrame, cutoff: dt.date) -> str | None:
+    """The latest period ended before `cutoff`, so the first view shows a complete period.
+
+    The cutoff is today or, if earlier, the start of the newest month in the data: that
+    month is still being reported.
+    """
+    ended = rows[pd.to_datetime(rows["period_end"]).dt.date < cutoff]
     chosen = ended if not ended.empty else rows
     return None if chosen.empty else str(chosen["period_label"].iloc[-1])
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from expectations.declarations import SuiteDeclaration, field_label
 from expectations.run_context import QualityRun
-from expectations.sql import current_cases_cte, literal, normalised
+from expectations.sql import current_cases_cte, literal, matches_labels
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,18 @@ def insats_requirements(
 
 def _present(expression: str, declaration: SuiteDeclaration) -> str:
     """True when a value counts as filled in: not empty and not a 'missing' label."""
-    missing = ", ".join(literal(label.lower()) for label in declaration.parameters["missing_labels"])
-    return f"coalesce({normalised(expression)} not in ('', {missing}), false)"
+    missing = ("", *(label.lower() for label in declaration.parameters["missing_labels"]))
+    return f"coalesce(not {matches_labels(expression, missing)}, false)"
 
 
-def _due_cases_sql(run: QualityRun) -> str:
+def _due_cases_sql(declaration: SuiteDeclaration, run: QualityRun) -> str:
+    """Enrolments whose kartläggning is due, with only the columns the suite reads."""
+    fields = ", ".join(f"current_cases.{column}" for column in declaration.parameters["fields"])
     return f"""with {current_cases_cte(run.code_labels)},
     due as (
-        select current_cases.*, config.mandatory_fields,
+        select current_cases.organisation, current_cases.insats, current_cases.unit,
+            current_cases.caseworker, current_cases.case_id, {fields},
+            config.mandatory_fields,
             current_cases.enrolment_date + config.grace_days as since_date
         from current_cases
         inner join raw.insats_config as config on current_cases.insats = config.insats
@@ -73,7 +77,7 @@ def frame(
         f"{_present(column, declaration)}::float as {column}"
         for column in declaration.parameters["fields"]
     )
-    frame = con.sql(f"{_due_cases_sql(run)} select insats, {indicators} from due").df()
+    frame = con.sql(f"{_due_cases_sql(declaration, run)} select insats, {indicators} from due").df()
     frame["insats"] = frame["insats"].astype("category")
     return frame
 
@@ -110,39 +114,41 @@ def batches(
     due = frame(con, declaration, run)
     per_insats = dict(list(due.groupby("insats", observed=True)))
     return [
-        (per_insats[requirement.insats], build_case_enrolments_completeness_suite(declaration, requirement))
+        (
+            per_insats[requirement.insats],
+            build_case_enrolments_completeness_suite(declaration, requirement),
+        )
         for requirement in insats_requirements(con, declaration)
         if requirement.insats in per_insats and requirement.mandatory_fields
     ]
 
 
 def findings_sql(declaration: SuiteDeclaration, run: QualityRun) -> str:
-    """One row per due enrolment and mandatory field it lacks, since enrolment + grace days."""
-    values = " ".join(
-        f"when {literal(column)} then cast({column} as varchar)"
+    """One row per due enrolment and mandatory field it lacks, since enrolment + grace days.
+
+    Each row first lists its missing mandatory fields, so only the gaps are unnested.
+    """
+    checked = ", ".join(
+        f"{{'field': {literal(column)}, 'label': {literal(field_label(column))}, "
+        f"'value': trim(cast({column} as varchar)), "
+        f"'present': {_present(column, declaration)}}}"
         for column in declaration.parameters["fields"]
     )
-    labels = " ".join(
-        f"when {literal(column)} then {literal(field_label(column))}"
-        for column in declaration.parameters["fields"]
-    )
-    return f"""{_due_cases_sql(run)},
-    required as (
-        select due.*, unnest(due.mandatory_fields) as field from due
-    ),
-    valued as (
-        select required.*, case field {values} end as value,
-            case field {labels} end as field_label
-        from required
+    return f"""{_due_cases_sql(declaration, run)},
+    gaps as (
+        select organisation, insats, unit, caseworker, case_id, since_date,
+            unnest(list_filter(
+                [{checked}],
+                item -> not item.present and list_contains(mandatory_fields, item.field)
+            )) as gap
+        from due
     )
     select
-        'completeness:' || field as "check",
-        organisation, insats, unit, caseworker, case_id, field,
-        case when nullif(trim(value), '') is null then field_label || ' saknas'
-            else field_label || ' är ''' || trim(value) || ''''
+        'completeness:' || gap.field as "check",
+        organisation, insats, unit, caseworker, case_id, gap.field as field,
+        case when nullif(gap.value, '') is null then gap.label || ' saknas'
+            else gap.label || ' är ''' || gap.value || ''''
         end as problem,
         since_date,
         date_diff('day', since_date, date {literal(run.as_of)}) as days_open
-    from valued
-    where not {_present("value", declaration)}
-    """
+    from gaps"""

@@ -40,7 +40,9 @@ class SuiteDeclaration:
 def _declaration(path: Path) -> SuiteDeclaration:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if data.get("severity") not in SEVERITIES:
-        raise ValueError(f"{path}: severity must be one of {SEVERITIES}, got {data.get('severity')}")
+        raise ValueError(
+            f"{path}: severity must be one of {SEVERITIES}, got {data.get('severity')}"
+        )
     return SuiteDeclaration(
         suite=data["suite"],
         kind=data["kind"],

@@ -52,7 +52,9 @@ KINDS: dict[str, SuiteKind] = {
         validity.findings_sql,
     ),
     "rejects": SuiteKind(
-        single_batch(rejects.frame, lambda declaration, run: rejects.build_rejects_suite(declaration)),
+        single_batch(
+            rejects.frame, lambda declaration, run: rejects.build_rejects_suite(declaration)
+        ),
         rejects.findings_sql,
     ),
     "duplicates": SuiteKind(
@@ -70,9 +72,7 @@ KINDS: dict[str, SuiteKind] = {
         period_flows.findings_sql,
     ),
     "scb_reconciliation": SuiteKind(
-        single_batch(
-            scb_reconciliation.frame, scb_reconciliation.build_scb_reconciliation_suite
-        ),
+        single_batch(scb_reconciliation.frame, scb_reconciliation.build_scb_reconciliation_suite),
         scb_reconciliation.findings_sql,
     ),
     "stated_figures": SuiteKind(

@@ -125,8 +125,10 @@ def _observed(result) -> float | None:
     outcome = result.result
     if "unexpected_percent" in outcome:
         return 1 - (outcome["unexpected_percent"] or 0) / 100
-    observed = outcome.get("observed_value")
-    return float(observed) if isinstance(observed, int | float) else None
+    try:
+        return float(outcome.get("observed_value"))
+    except (TypeError, ValueError):
+        return None
 
 
 def _result_rows(

@@ -17,7 +17,9 @@ CHECK = "scb_difference_share"
 def tolerance(declaration: SuiteDeclaration, run: QualityRun) -> float:
     """The configured tolerance, else the suite's declared default."""
     configured = run.scb_reconciliation_tolerance
-    return float(configured if configured is not None else declaration.parameters["default_tolerance"])
+    return float(
+        configured if configured is not None else declaration.parameters["default_tolerance"]
+    )
 
 
 PROJECTS_SQL = """projects as (

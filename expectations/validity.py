@@ -9,7 +9,7 @@ import pandas as pd
 
 from expectations.declarations import SuiteDeclaration, field_label
 from expectations.run_context import QualityRun
-from expectations.sql import current_cases_cte, literal, normalised
+from expectations.sql import current_cases_cte, is_known_label, literal
 
 
 def _date_columns(parameters: dict) -> list[str]:
@@ -17,12 +17,10 @@ def _date_columns(parameters: dict) -> list[str]:
     return list(dict.fromkeys(ordered + parameters["no_future_dates"]))
 
 
-def _unknown_label(column: str, code_list: str) -> str:
+def _unknown_label(column: str, code_list: str, run: QualityRun) -> str:
     """The delivered label when it is on no accepted label of its code list, else null."""
-    return f"""case when nullif(trim({column}), '') is not null
-        and {normalised(column)} not in (
-            select label from code_labels where code_list = {literal(code_list)}
-        ) then {column} end"""
+    known = is_known_label(column, code_list, run.code_labels)
+    return f"case when nullif(trim({column}), '') is not null and not {known} then {column} end"
 
 
 def frame(
@@ -30,19 +28,23 @@ def frame(
 ) -> pd.DataFrame:
     """Dates and numbers as delivered; coded columns only where their label is unknown.
 
-    Known labels come back as null, so a million rows cost no million strings in Python.
+    Known labels come back as null, so a million rows cost no million strings in Python;
+    which cases break a rule is the findings' job, so no case id is pulled either.
     """
     parameters = declaration.parameters
     columns = [f"cast({column} as timestamp) as {column}" for column in _date_columns(parameters)]
     columns += list(parameters["ranges"])
     columns += [
-        f"{_unknown_label(column, code_list)} as {column}"
+        f"{_unknown_label(column, code_list, run)} as {column}"
         for column, code_list in parameters["vocabularies"].items()
     ]
     select = ", ".join(columns)
-    return con.sql(
-        f"with {current_cases_cte(run.code_labels)} select case_id, {select} from current_cases"
+    frame = con.sql(
+        f"with {current_cases_cte(run.code_labels)} select {select} from current_cases"
     ).df()
+    for column in parameters["vocabularies"]:
+        frame[column] = frame[column].astype("category")  # GX copies codes, not strings
+    return frame
 
 
 def _meta(name: str, column: str, declaration: SuiteDeclaration) -> dict:
@@ -129,7 +131,7 @@ def _violations(parameters: dict, run: QualityRun) -> list[tuple[str, str, str, 
             (
                 f"vocabulary:{column}",
                 column,
-                f"{_unknown_label(column, code_list)} is not null",
+                f"{_unknown_label(column, code_list, run)} is not null",
                 f"{literal(problem)} || {column} || ''''",
             )
         )

@@ -23,9 +23,9 @@ def stamp_publication(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime:
     """Record when and by which run the warehouse was built, for the freshness banner."""
     published_at = datetime.now(UTC)
     con.execute(PUBLICATION_DDL)
-    source_files = con.execute(
+    [(source_files,)] = con.execute(
         "select count(*) from raw.file_registry where status = 'loaded'"
-    ).fetchone()[0]
+    ).fetchall()
     con.execute(
         "insert into meta.publication values (?, ?, ?)", [published_at, run_id, source_files]
     )

@@ -2,23 +2,72 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from pipelines.definitions import defs
+from pipelines.demo.generate import generate
 from pipelines.settings import Settings, load_settings
+
+DEMO_PARTICIPANTS = 1000
+DEMO_SEED = 7
+
+
+def _point_environment(root: Path, setenv) -> None:
+    """Set every FINSAM_* variable to a folder under root."""
+    setenv("FINSAM_LANDING", str(root / "landing"))
+    setenv("FINSAM_WAREHOUSE", str(root / "warehouse.duckdb"))
+    setenv("FINSAM_WORK_DB", str(root / "work" / "warehouse_work.duckdb"))
+    setenv("FINSAM_CONFIG", str(root / "config" / "insatser.yml"))
+    setenv("FINSAM_PSEUDONYM_KEY", "test-key-not-secret")
 
 
 @pytest.fixture
 def finsam_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Point FINSAM_* at empty folders under tmp_path and return the resolved settings."""
-    landing = tmp_path / "landing"
-    for kind in ("arende", "scb", "ekonomi"):
-        (landing / kind).mkdir(parents=True)
-    monkeypatch.setenv("FINSAM_LANDING", str(landing))
-    monkeypatch.setenv("FINSAM_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
-    monkeypatch.setenv("FINSAM_WORK_DB", str(tmp_path / "work" / "warehouse_work.duckdb"))
-    monkeypatch.setenv("FINSAM_CONFIG", str(tmp_path / "config" / "insatser.yml"))
-    monkeypatch.setenv("FINSAM_PSEUDONYM_KEY", "test-key-not-secret")
+    _point_environment(tmp_path, monkeypatch.setenv)
     monkeypatch.delenv("FINSAM_ENV", raising=False)
-    return load_settings()
+    settings = load_settings()
+    for kind in ("arende", "scb", "ekonomi"):
+        (settings.landing / kind).mkdir(parents=True)
+    return settings
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """One full nightly run over a generated demo landing, shared by the whole session."""
+
+    settings: Settings
+    result: dg.ExecuteInProcessResult
+
+    @property
+    def manifest(self) -> Path:
+        return self.settings.landing / "demo_manifest.json"
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """Generate the demo for 1 000 participants and run job `nightly` on it once.
+
+    The environment is restored afterwards: tests read `demo_run.settings` for the paths.
+    """
+    root = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as patch:
+        _point_environment(root, patch.setenv)
+        patch.delenv("FINSAM_ENV", raising=False)
+        settings = load_settings()
+        generate(DEMO_PARTICIPANTS, DEMO_SEED, settings.landing, settings.config)
+        job = defs().resolve_job_def("nightly")
+        instance = dg.DagsterInstance.ephemeral()
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    assert result.success, [event.step_key for event in result.get_step_failure_events()]
+    return DemoRun(settings=settings, result=result)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_run: DemoRun) -> Path:
+    """The published warehouse of the shared demo run."""
+    return demo_run.settings.warehouse

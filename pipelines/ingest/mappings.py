@@ -45,7 +45,7 @@ class Mapping:
     allow_negative: list[str] = field(default_factory=list)
     empty_personnummer: str = "reject"
 
-    def resolve(self, headings: list[str], file_name: str) -> dict[str, str]:
+    def resolve(self, headings: list[str]) -> dict[str, str]:
         """Raw column -> delivered heading; a missing required column makes the file unreadable."""
         by_key = {normalise_heading(heading): heading for heading in headings}
         resolved = {}

@@ -30,15 +30,17 @@ PERSONNUMMER_WORK_COLUMNS = (
     "pnr_month",
     "pnr_day_raw",
     "pnr_luhn_ok",
+    "pnr_number",
     "pnr_birth_date",
 )
 
 
 def _luhn_sql() -> str:
-    """Luhn over the ten digits of `pnr_tail`, unrolled (weights 2,1,2,1,...)."""
+    """Luhn over the ten digits of `pnr_tail` (weights 2,1,2,1,...), in integer arithmetic."""
     terms = []
     for index in range(10):
-        product = f"(substr(pnr_tail, {index + 1}, 1)::INTEGER * {2 - index % 2})"
+        digit = f"(pnr_number // {10 ** (9 - index)} % 10)"
+        product = f"({digit} * {2 - index % 2})"
         terms.append(f"{product} // 10 + {product} % 10")
     return f"({' + '.join(terms)}) % 10 = 0"
 
@@ -91,12 +93,13 @@ def personnummer_select(
         SELECT *,
             NOT pnr_flagged AND pnr_text <> '' AS pnr_given,
             regexp_full_match(pnr_text, '(\\d{{6}}|\\d{{8}})[-+]?\\d{{4}}') AS pnr_form_ok,
-            regexp_replace(pnr_text, '[-+]', '', 'g') AS pnr_digits,
-            right(regexp_replace(pnr_text, '[-+]', '', 'g'), 10) AS pnr_tail,
+            replace(replace(pnr_text, '-', ''), '+', '') AS pnr_digits,
+            right(replace(replace(pnr_text, '-', ''), '+', ''), 10) AS pnr_tail,
             contains(pnr_text, '+') AS pnr_plus
         FROM pnr_text
     ), pnr_fields AS (
         SELECT *,
+            CASE WHEN pnr_form_ok THEN pnr_tail::BIGINT END AS pnr_number,
             CASE WHEN pnr_form_ok THEN substr(pnr_tail, 3, 2)::INTEGER END AS pnr_month,
             CASE WHEN pnr_form_ok THEN substr(pnr_tail, 5, 2)::INTEGER END AS pnr_day_raw,
             CASE WHEN pnr_form_ok THEN {_luhn_sql()} END AS pnr_luhn_ok
@@ -108,9 +111,8 @@ def personnummer_select(
         FROM pnr_fields
     ), pnr_dates AS (
         SELECT *,
-            try_strptime(printf('%04d%02d%02d', pnr_year, pnr_month,
-                pnr_day_raw - CASE WHEN pnr_day_raw > 60 THEN 60 ELSE 0 END), '%Y%m%d'
-            )::DATE AS pnr_birth_date
+            try(make_date(pnr_year, pnr_month,
+                pnr_day_raw - CASE WHEN pnr_day_raw > 60 THEN 60 ELSE 0 END)) AS pnr_birth_date
         FROM pnr_years
     ), pnr_checked AS (
         SELECT *, {_problem_sql(empty_means_protected, reference)} AS personnummer__problem

@@ -18,6 +18,7 @@ from pipelines.ingest.pseudonym import redact_sql
 from pipelines.ingest.readers import drop_stage, stage_csv, stage_sheet
 from pipelines.ingest.registry import RowCounts
 from pipelines.ingest.table_load import (
+    PERSONNUMMER_INPUTS,
     TableLoad,
     insert_rows,
     literal,
@@ -42,10 +43,12 @@ def _load_mapped(
     computed: dict[str, str] | None = None,
 ) -> RowCounts:
     """Resolve headings, map, type and insert one staged table."""
-    resolved = mapping.resolve(headings, landed.name)
-    computed = dict(computed or {})
-    if load.personnummer and "protected_identity" not in resolved:
-        computed["protected_identity"] = "NULL::VARCHAR"
+    resolved = mapping.resolve(headings)
+    # Declared but not delivered: an empty column, so every expression binds.
+    absent = [c for c in mapping.columns if c not in resolved and c not in mapping.constants]
+    if load.personnummer:
+        absent += [c for c in PERSONNUMMER_INPUTS if c not in resolved]
+    computed = {**dict.fromkeys(absent, "NULL::VARCHAR"), **(computed or {})}
     map_stage(con, STAGE, mapping, resolved, computed)
     load.fields = mapped_fields(mapping, resolved | dict.fromkeys(computed, ""), load.table)
     load.empty_personnummer_is_protected = mapping.empty_personnummer == "protected"
@@ -65,7 +68,7 @@ def _case_enrolments(
     else:
         headings = stage_csv(con, landed.content, STAGE, ";")
     computed = {}
-    if not mapping.resolve(headings, landed.name).get("case_id"):
+    if not mapping.resolve(headings).get("case_id"):
         computed["case_id"] = f"{literal(landed.organisation + '-')} || row_number"
     age_on = "coalesce(enrolment_date, referral_date)"
     has_gender = "gender" in mapping.columns
@@ -140,7 +143,7 @@ def load_population(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: byt
     """PX-Web table: one column per year, unpivoted to one row per region, age, sex, year."""
     mapping = load_mapping("population")
     headings = stage_csv(con, landed.content, STAGE, ",")
-    resolved = mapping.resolve(headings, landed.name)
+    resolved = mapping.resolve(headings)
     years = [heading for heading in headings if re.fullmatch(r"\s*\d{4}\s*", heading)]
     if not years:
         raise UnreadableFileError(

@@ -28,13 +28,17 @@ def text_sql(column: str) -> str:
 
 
 def date_sql(column: str) -> str:
-    """A date in any of the delivered forms (Excel timestamps keep their date part)."""
+    """A date in any of the delivered forms (Excel timestamps keep their date part).
+
+    Chosen by length, not by regular expression: strptime itself rejects anything else.
+    """
     value = text_sql(column)
-    return f"""CASE
-        WHEN regexp_full_match({value}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([ T].*)?')
-            THEN try_strptime(left({value}, 10), '%Y-%m-%d')
-        WHEN regexp_full_match({value}, '\\d{{8}}') THEN try_strptime({value}, '%Y%m%d')
-        WHEN regexp_full_match({value}, '\\d{{6}}') THEN try_strptime({value}, '%y%m%d')
+    return f"""CASE length({value})
+        WHEN 10 THEN try_strptime({value}, '%Y-%m-%d')
+        WHEN 8 THEN try_strptime({value}, '%Y%m%d')
+        WHEN 6 THEN try_strptime({value}, '%y%m%d')
+        ELSE CASE WHEN {value} SIMILAR TO '\\d{{4}}-\\d{{2}}-\\d{{2}}[ T].*'
+            THEN try_strptime(left({value}, 10), '%Y-%m-%d') END
     END::DATE"""
 
 

@@ -138,14 +138,21 @@ def _gender(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, dict[str,
 
 
 def _scb_reconciliation(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> dict:
-    """Persons per status in the current SCB reports of the insats (of the unit's project)."""
+    """Persons of the insats (at the unit: with a row in the unit's ESF project) by where
+    they are found. marts.scb_reconciliation compares project by project; a person the
+    case system has at one site and SCB under the other site's project is in both sources,
+    so a person's flags are combined over the insats' projects before counting."""
     rows = con.execute(
-        "select reconciliation.status, count(distinct reconciliation.person_key) "
+        "with persons as (select reconciliation.person_key, "
+        "bool_or(reconciliation.in_case_system) as in_case_system, "
+        "bool_or(reconciliation.in_scb) as in_scb, "
+        "bool_or($2 = $3 or projects.unit = $2) as at_unit "
         "from marts.scb_reconciliation as reconciliation "
-        "left join raw.esf_projects as projects "
-        "on projects.esf_project = reconciliation.esf_project "
-        "where reconciliation.insats = $1 and ($2 = $3 or projects.unit = $2) "
-        "group by all",
+        "left join raw.esf_projects as projects using (esf_project) "
+        "where reconciliation.insats = $1 group by reconciliation.person_key) "
+        "select case when in_case_system and in_scb then 'both' "
+        "when in_case_system then 'only_case_system' else 'only_scb' end, count(*) "
+        "from persons where at_unit group by all",
         [insats, unit, ALL_UNITS],
     ).fetchall()
     counts = dict.fromkeys(SCB_STATUSES, 0)
@@ -200,7 +207,7 @@ def _published_at(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def small_cells(report: dict) -> list[str]:
     """Paths of person counts of 1-4: exact here for scripts, masked in Markdown and Excel."""
-    counts = FLOW_KEYS + ["goal_exits", "exits_excluding_dropouts"]
+    counts = FLOW_KEYS + ["goal_exits", "exits_excluding_dropouts", "work_or_studies_exits"]
     paths = [key for key in counts if is_small(report[key])]
     reasons = report["exits_by_reason"] or {}
     paths += [f"exits_by_reason.{k}" for k, v in reasons.items() if is_small(v)]
@@ -232,6 +239,8 @@ def period_report(
             "exits_excluding_dropouts": int(summary["exits_excluding_dropouts"]),
             "goal_exits": int(summary["goal_exits"]),
             "goal_share": _number(summary["goal_share"]),
+            "work_or_studies_exits": int(summary["work_or_studies_exits"]),
+            "work_or_studies_share": _number(summary["work_or_studies_share"]),
             "goal_definition": summary["goal_definition"],
             "throughput_months_mean": _number(summary["mean_months"]),
             "throughput_months_median": _number(summary["median_months"]),

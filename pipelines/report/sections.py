@@ -31,8 +31,8 @@ GENDER_ROWS = {
 GENDER_COLUMNS = {"K": "Kvinnor", "M": "Män", "okänt": "Uppgift saknas"}
 SCB_LABELS = {
     "both": "I både ärendesystem och SCB-rapport",
-    "only_case_system": "Endast i ärendesystemet (ej rapporterade till SCB)",
-    "only_scb": "Endast i SCB-rapporten (saknas i ärendesystemet)",
+    "only_case_system": "Endast i ärendesystemet",
+    "only_scb": "Endast i SCB-rapporten",
 }
 BUDGET_COLUMNS = {
     "cost_line": "Kostnadsslag",
@@ -114,6 +114,13 @@ def _results(report: dict) -> Section:
         ["Avslut i mål", masked(report["goal_exits"])],
         ["Avslut utom tidiga avhopp", masked(report["exits_excluding_dropouts"])],
         ["Andel i mål", _derived(report["goal_share"], *goal_basis)],
+        ["Avslut till arbete eller studier", masked(report["work_or_studies_exits"])],
+        [
+            "Andel av alla avslut till arbete eller studier",
+            _derived(
+                report["work_or_studies_share"], report["work_or_studies_exits"], report["exited"]
+            ),
+        ],
         [
             "Genomströmningstid, medel (mån)",
             _derived(report["throughput_months_mean"], *time_basis),

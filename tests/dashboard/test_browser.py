@@ -27,6 +27,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+BUSY = ", ".join(
+    [
+        '[data-testid="stStatusWidget"]',
+        '[data-testid="stSkeleton"]',
+        '[data-testid="stAppSkeleton"]',
+        '[data-stale="true"]',
+    ]
+)
 
 pytestmark = pytest.mark.browser
 
@@ -93,12 +101,11 @@ def browser_page(dashboard_url: str) -> Iterator[Page]:
 
 
 def wait_for_render(page: Page, title: str) -> None:
-    """The page's heading is up, the script has finished, and the charts have drawn."""
+    """The page's heading is up, the script has finished, and nothing is a placeholder."""
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
-    page.wait_for_timeout(1500)
+    for _ in range(2):  # twice: charts may start a last redraw just after the script ends
+        page.wait_for_function("s => !document.querySelector(s)", arg=BUSY, timeout=60_000)
+        page.wait_for_timeout(1000)
 
 
 def screenshot_whole_page(page: Page, path: Path) -> None:

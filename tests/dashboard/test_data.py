@@ -73,7 +73,8 @@ def test_default_period_is_the_latest_that_has_ended() -> None:
             ("2025 T3", "2025-09-01", "2025-12-31"),
         ]
     )
-    assert default_period(rows, today=dt.date(2025, 10, 1)) == "2025 T2"
+    assert default_period(rows, cutoff=dt.date(2025, 10, 1)) == "2025 T2"
+    assert default_period(rows, cutoff=dt.date(2026, 1, 1)) == "2025 T3"
 
 
 def test_publication_older_than_a_day_is_stale() -> None:

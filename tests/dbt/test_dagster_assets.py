@@ -43,5 +43,5 @@ def test_materialising_the_dbt_assets_builds_marts_and_docs(
     assert checks, "dbt tests should report as asset checks"
     failed = [check.check_name for check in checks if not check.passed]
     assert failed == []
-    catalog = finsam_dbt_project().project_dir / "target" / "catalog.json"
+    catalog = finsam_dbt_project().project_dir / "target" / "docs" / "catalog.json"
     assert "period_flows" in catalog.read_text(encoding="utf-8")

@@ -12,9 +12,7 @@ DECLARED_UNIT_TESTS = 8
 def test_dbt_unit_tests_pass(edge_case_warehouse: Path, dbt_target: Path) -> None:
     tested = run_dbt(["test", "--select", "test_type:unit"], edge_case_warehouse, dbt_target)
     results = [
-        result
-        for result in run_results(dbt_target)
-        if result["unique_id"].startswith("unit_test.")
+        result for result in run_results(dbt_target) if result["unique_id"].startswith("unit_test.")
     ]
     failed = [result["unique_id"] for result in results if result["status"] != "pass"]
     assert tested.returncode == 0, tested.stdout[-5000:]

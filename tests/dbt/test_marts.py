@@ -36,9 +36,7 @@ def test_overlapping_units_are_one_episode_and_protected_identities_never_merge(
         "Studier",
     )
     assert sorted(case_ids) == ["A6", "A7"]
-    protected = query(
-        "select person_key from marts.enrolments where is_protected_identity"
-    )
+    protected = query("select person_key from marts.enrolments where is_protected_identity")
     assert len({key for (key,) in protected}) == 2
     # p02 delivered by the case system and by a team register is one episode.
     [(case_ids,)] = query("select case_ids from marts.enrolments where person_key = 'p02'")

@@ -43,8 +43,8 @@ def test_snapshot_keeps_the_corrected_and_the_deleted_rows(
 
     with duckdb.connect(str(work_db), read_only=True) as con:
         versions = con.execute(
-            "select exit_date::varchar, dbt_valid_to is null from snapshots.case_enrolments_snapshot "
-            "where case_id = 'A8' order by dbt_valid_from"
+            "select exit_date::varchar, dbt_valid_to is null "
+            "from snapshots.case_enrolments_snapshot where case_id = 'A8' order by dbt_valid_from"
         ).fetchall()
         deleted = con.execute(
             "select dbt_valid_to is not null from snapshots.case_enrolments_snapshot "

@@ -198,3 +198,24 @@ def test_swedish_letters_survive_both_encodings(finsam_env: Settings, encoding: 
     assert query(
         finsam_env, "SELECT caseworker, unit FROM raw.case_enrolments WHERE case_id = 'H-6'"
     ) == [("ÅSÖ€01", "Hässleholm")]
+
+
+def test_deliveries_with_only_the_mandatory_columns_load(finsam_env: Settings) -> None:
+    """Optional columns may be absent: their raw columns are null, nothing is rejected."""
+    landing = finsam_env.landing
+    write_csv(
+        landing / "scb" / "esf_2019-3010123_20240601.txt",
+        [[row[1], row[2], row[3]] for row in esf_rows()],
+    )
+    write_xlsx(
+        landing / "arende" / "register_bromolla_20240601.xlsx",
+        {"Deltagare": [["PNR", " kön ", "Remiss"], [PERSONS["bo"], "M", "2024-01-01"]]},
+    )
+    result = materialize(ALL_ASSETS[:2])
+    assert result.success and all(e.passed for e in checks(result).values())
+    assert query(
+        finsam_env, "SELECT project_number, gender, end_date FROM raw.esf_participants LIMIT 1"
+    ) == [("2019-3010123", "M", None)]
+    assert query(
+        finsam_env, "SELECT case_id, insats, exit_date, birth_year FROM raw.case_enrolments"
+    ) == [("bromolla-1", "Samverkansteam Bromölla", None, 1990)]

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.defs.ingest.assets import ingest_assets, insats_config
+from pipelines.defs.ingest.assets import ingest_assets, ingest_registry, insats_config
 from pipelines.defs.resources import Warehouse
 from pipelines.settings import Settings
 from tests.ingest.fixtures import (
@@ -22,7 +22,7 @@ from tests.ingest.fixtures import (
     write_landing,
 )
 
-ALL_ASSETS = [*ingest_assets, insats_config]
+ALL_ASSETS = [*ingest_assets, insats_config, ingest_registry]
 
 
 def materialize(assets: list | None = None) -> dg.ExecuteInJobResult:
@@ -83,6 +83,8 @@ def test_every_source_kind_loads(finsam_env: Settings, encoding: str) -> None:
         "register",
     ]
     assert {row[2] for row in registry} == {"loaded"} and all(row[3] for row in registry)
+    summary = result.asset_materializations_for_node("ingest_registry")[0]
+    assert summary.metadata["files_current"].value == len(registry) == 9
 
     enrolments = query(
         finsam_env,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.defs.ingest.assets import ingest_assets, insats_config
+from pipelines.defs.ingest.assets import ingest_assets, ingest_registry, insats_config
 from pipelines.defs.ingest.sensor import landing_sensor
 from pipelines.defs.schedules import nightly_job, nightly_schedule
-from pipelines.ingest.schema import CONFIG_TABLES, DATA_TABLES
+from pipelines.ingest.schema import BOOKKEEPING_TABLES, CONFIG_TABLES, DATA_TABLES
 from pipelines.settings import Settings
 from tests.ingest.fixtures import gwa_rows, write_csv
 
@@ -39,9 +39,10 @@ def test_nightly_schedule_and_sensor_target_the_whole_pipeline() -> None:
 
 
 def test_every_raw_table_is_an_asset_in_the_ingest_group() -> None:
-    specs = [spec for assets in [*ingest_assets, insats_config] for spec in assets.specs]
+    all_assets = [*ingest_assets, insats_config, ingest_registry]
+    specs = [spec for assets in all_assets for spec in assets.specs]
     assert {spec.key.to_user_string() for spec in specs} == {
-        f"raw/{table}" for table in [*DATA_TABLES, *CONFIG_TABLES]
+        f"raw/{table}" for table in [*DATA_TABLES, *CONFIG_TABLES, *BOOKKEEPING_TABLES]
     }
     assert {spec.group_name for spec in specs} == {"ingest"}
-    assert {assets.node_def.pool for assets in [*ingest_assets, insats_config]} == {"duckdb"}
+    assert {assets.node_def.pool for assets in all_assets} == {"duckdb"}

@@ -96,13 +96,11 @@ def test_file_names_classify(tmp_path) -> None:
 
 def test_headings_match_case_and_space_insensitively() -> None:
     resolved = load_mapping("gwa").resolve(
-        ["  ärendeid", "PERSONNUMMER ", "Skyddad  Identitet", "insats", "Remissdatum"], "f.csv"
+        ["  ärendeid", "PERSONNUMMER ", "Skyddad  Identitet", "insats", "Remissdatum"]
     )
     assert resolved["protected_identity"] == "Skyddad  Identitet"
     with pytest.raises(UnreadableFileError, match="Remissdatum"):
-        load_mapping("gwa").resolve(
-            ["ÄrendeID", "Personnummer", "Skyddad identitet", "Insats"], "f"
-        )
+        load_mapping("gwa").resolve(["ÄrendeID", "Personnummer", "Skyddad identitet", "Insats"])
 
 
 def test_every_register_mapping_uses_known_columns_and_code_lists() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import dagster as dg
 import duckdb
 import pytest
@@ -38,11 +36,15 @@ def _run(plants: list[str], settings: Settings) -> dg.ExecuteInProcessResult:
 
 
 def _evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
-    return {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
+    return {
+        evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()
+    }
 
 
 def test_checks_guard_their_assets_with_declared_severity() -> None:
-    specs = {spec.name: spec for check in quality_checks().asset_checks for spec in check.check_specs}
+    specs = {
+        spec.name: spec for check in quality_checks().asset_checks for spec in check.check_specs
+    }
     assert specs["period_flows_consistency"].asset_key == FLOWS
     assert specs["period_flows_consistency"].blocking
     assert specs["kartlaggning_completeness"].asset_key == CASES
@@ -71,15 +73,16 @@ def test_warnings_are_written_and_the_run_goes_on(finsam_env: Settings) -> None:
 
     with duckdb.connect(str(finsam_env.work_db), read_only=True) as con:
         failed = con.sql(
-            "select expectation, severity, observed_value, threshold, details "
+            "select expectation, severity, observed_value, threshold "
             "from quality.quality_results where not success"
         ).fetchall()
-        worklist = con.sql("select case_id, field, since_date, days_open from marts.steward_worklist")
+        worklist = con.sql(
+            "select case_id, field, since_date, days_open from marts.steward_worklist"
+        )
         worklist = worklist.fetchall()
-    assert [row[:4] for row in failed] == [
+    assert failed == [
         ("completeness:education_level:Samverkan", "warning", pytest.approx(4 / 6), 0.8)
     ]
-    assert {example["case_id"] for example in json.loads(failed[0][4])["examples"]} == {"C01", "C02"}
     assert [(case_id, field) for case_id, field, *_ in worklist] == [
         ("C01", "education_level"),
         ("C02", "education_level"),
@@ -90,7 +93,10 @@ def test_warnings_are_written_and_the_run_goes_on(finsam_env: Settings) -> None:
 
 def test_broken_flow_identity_is_an_error_that_stops_downstream(finsam_env: Settings) -> None:
     result = _run(
-        ["update marts.period_flows set active_at_end = active_at_end + 1 where unit = 'Hässleholm'"],
+        [
+            "update marts.period_flows set active_at_end = active_at_end + 1 "
+            "where unit = 'Hässleholm'"
+        ],
         finsam_env,
     )
     assert not result.success

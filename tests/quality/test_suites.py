@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from expectations.declarations import declaration, load_declarations
-from expectations.runner import run_suite, run_suites
 from expectations.run_context import QualityRun
+from expectations.runner import run_suite
 
 
 def _failed(outcome) -> set[str]:
@@ -28,7 +28,10 @@ def test_clean_data_passes_without_findings(
 
 def _cases(column: str, value: str, case_ids: list[str]) -> str:
     ids = ", ".join(f"'{case_id}'" for case_id in case_ids)
-    return f"update raw.case_enrolments set {column} = {value} where case_id in ({ids}) and file_id <> 'f_gwa_old'"
+    return (
+        f"update raw.case_enrolments set {column} = {value} "
+        f"where case_id in ({ids}) and file_id <> 'f_gwa_old'"
+    )
 
 
 DEFECTS = [
@@ -235,5 +238,8 @@ def test_planted_defect_is_caught(
     outcome = run_suite(clean_db, declaration(suite), quality_run)
     assert _failed(outcome) == {expectation}
     findings = outcome.findings(clean_db)
-    found = {(None if pd.isna(c) else c, f) for c, f in zip(findings["case_id"], findings["field"], strict=True)}
+    found = {
+        (None if pd.isna(c) else c, f)
+        for c, f in zip(findings["case_id"], findings["field"], strict=True)
+    }
     assert finding in found, findings.to_dict("records")

@@ -57,7 +57,9 @@ def _export(*args: str) -> subprocess.CompletedProcess:
 
 def test_csv_for_one_caseworker_oldest_first(published: Settings, tmp_path: Path) -> None:
     out = tmp_path / "lista.csv"
-    done = _export("--unit", "Hässleholm", "--caseworker", "ANLA01", "--format", "csv", "--out", str(out))
+    done = _export(
+        "--unit", "Hässleholm", "--caseworker", "ANLA01", "--format", "csv", "--out", str(out)
+    )
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(text.splitlines(), delimiter=";"))

@@ -16,7 +16,6 @@ from tests.reference.source_files import (
     samordningsnummer,
     split_amount,
     swedish_amount,
-    write_config,
     write_delimited,
     write_workbook,
 )
@@ -259,13 +258,6 @@ def config() -> dict:
             for figure, value in stated
         ],
     }
-
-
-def build(landing: Path, config_path: Path) -> list[Participant]:
-    """Write the Duellen landing files and configuration; return the participants."""
-    people = write_sources(landing)
-    write_config(config_path, config())
-    return people
 
 
 def write_sources(landing: Path, seed: int = 2009) -> list[Participant]:

@@ -20,7 +20,6 @@ from tests.reference.source_files import (
     make_landing,
     samordningsnummer,
     short_form,
-    write_config,
     write_delimited,
 )
 
@@ -360,13 +359,6 @@ def config() -> dict:
         ],
         "quality": {"scb_reconciliation_tolerance": 0.05},
     }
-
-
-def build(landing: Path, config_path: Path) -> list[Person]:
-    """Write the Samverkan landing files and configuration; return the SCB persons."""
-    people = write_sources(landing)
-    write_config(config_path, config())
-    return people
 
 
 def write_sources(landing: Path, seed: int = 2014) -> list[Person]:

@@ -135,6 +135,7 @@ def test_report_reproduces_published_figures(duellen: BuiltCase) -> None:
     assert flows == {"active_at_start": 0, "enrolled": 133, "exited": 133, "dropouts": 0}
     assert (report["active_at_end"], report["served"], report["queue_at_end"]) == (0, 133, 0)
     assert report["goal_share"] == pytest.approx(66 / 133)
+    assert report["work_or_studies_exits"] == case.WORK_OR_STUDIES
     assert report["cost"] == pytest.approx(case.TOTAL_COST)
     assert round(report["cost_per_participant"]) == case.COST_PER_PARTICIPANT
 

@@ -17,19 +17,21 @@ from pipelines import personnummer
 from pipelines.ingest.insats_config import read_config
 from tests.reference import build_duellen, build_samverkan
 from tests.reference.pipeline import write_reference_landing
+from tests.reference.source_files import write_config
 
 
 @pytest.fixture(scope="module")
 def duellen_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("duellen_files")
-    build_duellen.build(root / "landing", root / "insatser.yml")
+    build_duellen.write_sources(root / "landing")
+    write_config(root / "insatser.yml", build_duellen.config())
     return root
 
 
 @pytest.fixture(scope="module")
 def samverkan_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("samverkan_files")
-    build_samverkan.build(root / "landing", root / "insatser.yml")
+    build_samverkan.write_sources(root / "landing")
     return root
 
 

@@ -34,6 +34,8 @@ def report() -> dict:
         "exits_excluding_dropouts": 34,
         "goal_exits": 24,
         "goal_share": 24 / 34,
+        "work_or_studies_exits": 24,
+        "work_or_studies_share": 24 / 37,
         "goal_definition": "Arbete eller Studier av avslut utom tidiga avhopp.",
         "throughput_months_mean": 7.25,
         "throughput_months_median": 6.5,

@@ -49,6 +49,7 @@ def tertial(duellen: BuiltCase) -> dict:
 
 def test_json_has_every_figure(tertial: dict) -> None:
     assert tertial.keys() >= REQUIRED_KEYS
+    assert tertial["gender"] is not None, "dbt exposes no gender breakdown for any dates"
     assert set(tertial["gender"]) == {"enrolled", "active_at_end", "served"}
     assert set(tertial["scb_reconciliation"]) == {"both", "only_case_system", "only_scb"}
     assert 0 <= tertial["goal_share"] <= 1

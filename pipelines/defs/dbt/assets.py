@@ -1,7 +1,9 @@
 """`dbt build` as Dagster assets, then `dbt docs generate` so the docs match the data."""
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -11,7 +13,7 @@ from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
 from pipelines.defs.dbt.translator import FinsamDbtTranslator
 from pipelines.settings import load_settings
 
-DOCS_TARGET = "target"
+DOCS_ARTIFACTS = ("index.html", "manifest.json", "catalog.json")
 
 
 def export_work_db() -> None:
@@ -33,12 +35,23 @@ def finsam_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) ->
     """Staging, intermediate and marts (see dbt_project/models/**/_*__models.yml)."""
     export_work_db()
     load_settings().work_db.parent.mkdir(parents=True, exist_ok=True)
-    yield from dbt.cli(["build"], context=context).stream()
-    dbt.cli(
-        ["docs", "generate"],
-        manifest=finsam_dbt_project().manifest_path,
-        target_path=finsam_dbt_project().project_dir / DOCS_TARGET,
-    ).wait()
+    build = dbt.cli(["build"], context=context)
+    yield from build.stream()
+    publish_docs(dbt, build.target_path)
+
+
+def publish_docs(dbt: DbtCliResource, build_target: Path) -> Path:
+    """Generate dbt docs of the data just built into dbt_project/target/docs.
+
+    Generated in the build's own target folder, so dbt reuses that parse instead of parsing
+    the project again; `dbt docs serve --target-path target/docs` then serves them.
+    """
+    dbt.cli(["docs", "generate"], target_path=build_target).wait()
+    docs_dir = finsam_dbt_project().project_dir / "target" / "docs"
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for name in DOCS_ARTIFACTS:
+        shutil.copy2(build_target / name, docs_dir / name)
+    return docs_dir
 
 
 @dg.definitions

@@ -74,6 +74,17 @@ INGEST_SPECS = (
 )
 
 
+def raw_spec(table: str, description: str, deps: list[dg.AssetKey] | None = None) -> dg.AssetSpec:
+    """The spec of a raw table: key `raw/<table>`, group ingest, stored in DuckDB."""
+    return dg.AssetSpec(
+        dg.AssetKey(["raw", table]),
+        group_name="ingest",
+        kinds={"duckdb"},
+        description=description,
+        deps=deps or [],
+    )
+
+
 def _materializations(spec: IngestSpec, report: IngestReport) -> list[dg.MaterializeResult]:
     rows = report.rows
     metadata = {
@@ -125,17 +136,17 @@ def _check_results(spec: IngestSpec, report: IngestReport) -> list[dg.AssetCheck
 
 def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
     """A Dagster asset loading `spec`'s kinds; details of every problem are in raw.rejects."""
-    keys = [dg.AssetKey(["raw", table]) for table in spec.tables]
+    checked = dg.AssetKey(["raw", spec.tables[0]])
     check_specs = [
         dg.AssetCheckSpec(
             FILES_CHECK,
-            asset=keys[0],
+            asset=checked,
             blocking=False,
             description="Alla levererade filer kunde läsas (annars: karantän med orsaksfil).",
         ),
         dg.AssetCheckSpec(
             ROWS_CHECK,
-            asset=keys[0],
+            asset=checked,
             blocking=False,
             description="Inga rader avvisade och inga fält nollställda (se raw.rejects).",
         ),
@@ -143,10 +154,7 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
 
     @dg.multi_asset(
         name=f"ingest_{spec.name}",
-        specs=[
-            dg.AssetSpec(key, group_name="ingest", kinds={"duckdb"}, description=spec.description)
-            for key in keys
-        ],
+        specs=[raw_spec(table, spec.description) for table in spec.tables],
         check_specs=check_specs,
         pool="duckdb",
     )
@@ -169,12 +177,7 @@ ingest_assets = [build_ingest_asset(spec) for spec in INGEST_SPECS]
 @dg.multi_asset(
     name="ingest_insats_config",
     specs=[
-        dg.AssetSpec(
-            dg.AssetKey(["raw", table]),
-            group_name="ingest",
-            kinds={"duckdb"},
-            description="Insatskonfigurationen (FINSAM_CONFIG) med standardvärden ifyllda.",
-        )
+        raw_spec(table, "Insatskonfigurationen (FINSAM_CONFIG) med standardvärden ifyllda.")
         for table in CONFIG_TABLES
     ],
     pool="duckdb",
@@ -192,3 +195,46 @@ def insats_config(warehouse: Warehouse):
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey(["raw", table]), metadata={"rows": len(table_rows)}
         )
+
+
+@dg.multi_asset(
+    name="ingest_registry",
+    specs=[
+        raw_spec(
+            table, description, [spec.key for assets in ingest_assets for spec in assets.specs]
+        )
+        for table, description in (
+            ("file_registry", "Filregistret: varje levererad fil, status, aktuell eller ersatt."),
+            ("rejects", "Avvisade rader och nollställda fält med fil, rad, fält och orsak."),
+        )
+    ],
+    pool="duckdb",
+)
+def ingest_registry(warehouse: Warehouse):
+    """The registry and rejects as every ingest asset left them, summarised in counts.
+
+    Written by each ingest asset file by file; this asset gives them their own lineage so
+    dbt models of the registry and rejects wait for every source kind.
+    """
+    with warehouse.connect() as con:
+        ensure_raw_schema(con)
+        registry = con.execute(
+            "SELECT count(*), count(*) FILTER (is_current), "
+            "count(*) FILTER (status = 'quarantined') FROM raw.file_registry"
+        ).fetchall()[0]
+        rejects = con.execute(
+            "SELECT count(*) FILTER (action = 'row_rejected'), "
+            "count(*) FILTER (action = 'field_nulled') FROM raw.rejects"
+        ).fetchall()[0]
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "file_registry"]),
+        metadata={
+            "files": registry[0],
+            "files_current": registry[1],
+            "files_quarantined": registry[2],
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "rejects"]),
+        metadata={"rows_rejected": rejects[0], "fields_nulled": rejects[1]},
+    )

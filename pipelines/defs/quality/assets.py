@@ -53,7 +53,7 @@ def quality_tables(warehouse: Warehouse):
         write_outcomes(con, outcomes)
         findings, case_findings = con.execute(
             "select count(*), count(case_id) from quality.quality_findings"
-        ).fetchone()
+        ).fetchall()[0]
     failed = sum(len(outcome.failed) for outcome in outcomes)
     yield dg.MaterializeResult(
         asset_key=RESULTS,

@@ -1,0 +1,1 @@
+"""The period (tertial) report: `python -m pipelines.report`, read from the published warehouse."""
