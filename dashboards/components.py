@@ -16,6 +16,7 @@ import yaml
 from dashboards.data import MASK, numeric
 
 LABELS_FILE = Path(__file__).with_name("labels.yml")
+COUNT_FORMAT = ",.0f"
 SWEDISH_NUMBERS = {
     "decimal": ",",
     "thousands": "\u202f",
@@ -131,7 +132,7 @@ def long_form(df: pd.DataFrame, x: str, columns: list[str]) -> pd.DataFrame:
 
 
 def line_chart(
-    df: pd.DataFrame, x: str, columns: list[str], y_title: str, y_format: str = ",.0f"
+    df: pd.DataFrame, x: str, columns: list[str], y_title: str, y_format: str = COUNT_FORMAT
 ) -> None:
     """Series over periods, one line each, with the period labels in order."""
     data = long_form(df, x, columns)
@@ -142,9 +143,11 @@ def line_chart(
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{x}:N", sort=None, title=None),
+            x=alt.X(f"{x}:N", sort=df[x].astype(str).tolist(), title=None),
             y=alt.Y("Värde:Q", title=y_title, axis=alt.Axis(format=y_format)),
-            color=alt.Color("Serie:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "Serie:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320)
+            ),
             tooltip=[x, "Serie", alt.Tooltip("Värde:Q", format=y_format)],
         )
     )
@@ -157,7 +160,7 @@ def show_chart(chart: alt.TopLevelMixin) -> None:
 
 
 def bar_chart(
-    df: pd.DataFrame, category: str, value: str, title: str, value_format: str = ",.0f"
+    df: pd.DataFrame, category: str, value: str, title: str, value_format: str = COUNT_FORMAT
 ) -> None:
     """Horizontal bars, largest first: easier to read than a table of a few groups."""
     data = pd.DataFrame({"Grupp": df[category].astype(str), "Värde": numeric(df[value])})
@@ -169,11 +172,15 @@ def bar_chart(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("Grupp:N", sort="-x", title=None),
+            y=alt.Y("Grupp:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
             x=alt.X(
                 "Värde:Q",
                 title=title,
-                axis=alt.Axis(format=value_format, tickMinStep=1, tickCount=6),
+                axis=alt.Axis(
+                    format=value_format,
+                    tickCount=6,
+                    tickMinStep=1 if value_format == COUNT_FORMAT else 0.01,
+                ),
             ),
             tooltip=["Grupp", alt.Tooltip("Värde:Q", format=value_format)],
         )

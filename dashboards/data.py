@@ -122,8 +122,7 @@ def publication(wh: Warehouse) -> pd.DataFrame:
     """When the warehouse was published, by which run."""
     return _query(
         wh,
-        "select published_at, run_id, git_sha from meta.publication "
-        "order by published_at desc limit 1",
+        "select published_at, run_id from meta.publication order by published_at desc limit 1",
     )
 
 

@@ -49,7 +49,7 @@ if warehouse is None:
 try:
     frame.draw(warehouse)
     page.run()
-except duckdb.CatalogException as missing:
+except (duckdb.CatalogException, duckdb.BinderException) as missing:
     st.error(
         "Det publicerade lagret saknar en tabell eller kolumn som sidan behöver, troligen "
         f"från en äldre version av pipelinen. Kör om nattens körning. ({missing})"

@@ -139,7 +139,7 @@ def findings_sql(declaration: SuiteDeclaration, run: QualityRun) -> str:
         select organisation, insats, unit, caseworker, case_id, since_date,
             unnest(list_filter(
                 [{checked}],
-                item -> not item.present and list_contains(mandatory_fields, item.field)
+                lambda item: not item.present and list_contains(mandatory_fields, item.field)
             )) as gap
         from due
     )

@@ -20,15 +20,25 @@ dates = data.budget_dates(frame.wh)
 if dates.empty:
     st.info("Ingen budget eller prognos är inläst ännu.")
     st.stop()
+all_periods = data.periods(frame.wh)
+chosen = data.period_row(all_periods[all_periods["period_type"] == f.period_type], f.period_label)
+reported = dates[dates["as_of_date"] <= chosen.get("period_end", dates["as_of_date"].max())]
+default = (reported if not reported.empty else dates).iloc[0]
+years = dates["year"].unique().tolist()
 left, right = st.columns(2)
 with left:
-    year = st.selectbox("År", dates["year"].unique().tolist(), key="economy_year")
+    year = st.selectbox("År", years, index=years.index(default["year"]), key="economy_year")
 with right:
+    month_ends = dates.loc[dates["year"] == year, "as_of_date"].dt.date.tolist()
     as_of = st.selectbox(
         "Utfall per",
-        dates.loc[dates["year"] == year, "as_of_date"].dt.date.tolist(),
+        month_ends,
+        index=month_ends.index(default["as_of_date"].date())
+        if default["as_of_date"].date() in month_ends
+        else 0,
         key="economy_as_of",
     )
+st.caption("Utfall per: förvalt är sista månadsslutet i vald period.")
 
 lines = data.budget(frame.wh, f.insats, as_of)
 totals = lines[AMOUNTS].sum()
@@ -78,6 +88,7 @@ definition(
 
 st.subheader(f"Förbrukning under {year}")
 burn = data.burn(frame.wh, f.insats, int(year))
+burn = burn[burn["as_of_date"].dt.date <= as_of]
 burn["pace"] = burn["budget"] * pd.to_datetime(burn["as_of_date"]).dt.month / 12
 burn["Månad"] = pd.to_datetime(burn["as_of_date"]).dt.strftime("%Y-%m")
 line_chart(burn, "Månad", ["actual_to_date", "pace", "full_year_forecast"], "kr")

@@ -28,8 +28,12 @@ def matrix(df: pd.DataFrame, title: str) -> None:
         Personer=data.numeric(df["persons"]), Text=df["persons"].astype(str)
     )
     base = alt.Chart(cells).encode(
-        y=alt.Y("before:N", title="Vid inskrivning"),
-        x=alt.X("after:N", title="Vid avslut", axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("before:N", title="Vid inskrivning", axis=alt.Axis(labelLimit=220)),
+        x=alt.X(
+            "after:N",
+            title="Vid avslut",
+            axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False),
+        ),
     )
     heat = base.mark_rect().encode(
         color=alt.Color(
@@ -43,7 +47,7 @@ def matrix(df: pd.DataFrame, title: str) -> None:
     )
     text = base.mark_text(fontSize=12).encode(text="Text:N")
     rows = df["before"].nunique()
-    show_chart((heat + text).properties(title=title, height=max(120, 40 * rows)))
+    show_chart((heat + text).properties(title=title, height=max(160, 32 * rows)))
 
 
 for kind, (title, noun) in KINDS.items():

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pipelines.bench.harness import Plan, log, run_plan
-from pipelines.bench.report import write_reports
+from pipelines.bench.report import merge_previous, read_previous, write_reports
 from pipelines.bench.targets import judge_all
 from pipelines.settings import DATA_DIR
 
@@ -61,6 +61,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--out", type=Path, default=Path("."), help="folder for BENCHMARKS.md and BENCHMARKS.json"
     )
     parser.add_argument(
+        "--keep-measured",
+        action="store_true",
+        help="keep the sizes of the BENCHMARKS.json in --out that this run does not measure",
+    )
+    parser.add_argument(
         "--note", action="append", default=[], help="a remark to print in the report (repeatable)"
     )
     return parser.parse_args(argv)
@@ -78,10 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         query_calls=args.query_calls,
     )
 
+    previous = read_previous(args.out) if args.keep_measured else None
+
     def report(results: Mapping) -> None:
-        summaries = {size["participants"]: size["summary"] for size in results["sizes"]}
-        complete = dict(results) | {"targets": judge_all(summaries), "notes": args.note}
-        write_reports(complete, args.out)
+        merged = merge_previous(results, previous) if previous else dict(results)
+        summaries = {size["participants"]: size["summary"] for size in merged["sizes"]}
+        write_reports(merged | {"targets": judge_all(summaries), "notes": args.note}, args.out)
 
     run_plan(plan, on_progress=report)
     log(f"wrote {args.out / 'BENCHMARKS.md'} and {args.out / 'BENCHMARKS.json'}")

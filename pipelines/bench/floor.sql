@@ -45,7 +45,9 @@ create or replace macro luhn_digit(nine) as
 create or replace macro birth_year_of(parts, reference_date) as
     case
         when parts.century <> '' then (parts.century || substr(parts.yymmdd, 1, 2))::integer
-        else year(reference_date) - (year(reference_date) - substr(parts.yymmdd, 1, 2)::integer) % 100
+        -- The century that makes the person 0-99 years old (100-199 with '+').
+        else year(reference_date)
+            - (year(reference_date) - substr(parts.yymmdd, 1, 2)::integer) % 100
             - case when parts.separator = '+' then 100 else 0 end
     end;
 
@@ -64,6 +66,19 @@ create or replace macro twelve_digits(parts, reference_date) as
             || substr(parts.yymmdd, 3) || parts.serial || parts.check
     end;
 
+-- A kind's delivered files as text, headings matched case- and space-insensitively
+-- (normalize_names), each file's name kept.
+create or replace macro delivered_files(latin1_files, utf8_files, delimiter) as table
+    select * from read_csv(
+        latin1_files, delim = delimiter, header = true, all_varchar = true,
+        encoding = 'latin-1', normalize_names = true, union_by_name = true, filename = true
+    )
+    union all by name
+    select * from read_csv(
+        utf8_files, delim = delimiter, header = true, all_varchar = true,
+        normalize_names = true, union_by_name = true, filename = true
+    );
+
 create or replace table raw.file_registry as
 select
     sha256(content) as file_id,
@@ -78,17 +93,6 @@ from read_blob(getvariable('all_files'))
 -- The same bytes delivered twice are one delivery.
 qualify row_number() over (partition by sha256(content) order by filename) = 1;
 
-create or replace table raw.delivered_gwa as
-select * from read_csv(
-    getvariable('gwa_latin1'), delim = ';', header = true, all_varchar = true,
-    encoding = 'latin-1', normalize_names = true, union_by_name = true, filename = true
-)
-union all by name
-select * from read_csv(
-    getvariable('gwa_utf8'), delim = ';', header = true, all_varchar = true,
-    normalize_names = true, union_by_name = true, filename = true
-);
-
 create or replace table raw.case_enrolments as
 with delivered as (
     select
@@ -96,7 +100,7 @@ with delivered as (
         row_number() over (partition by filename) as row_number,
         parse_filename(filename) as source_file,
         personnummer_parts(personnummer) as personnummer_parts
-    from raw.delivered_gwa
+    from delivered_files(getvariable('gwa_latin1'), getvariable('gwa_utf8'), ';')
     where filename is not null
 ),
 
@@ -163,15 +167,7 @@ from typed;
 
 create or replace table raw.esf_participants as
 with delivered as (
-    select * from read_csv(
-        getvariable('esf_latin1'), delim = ';', header = true, all_varchar = true,
-        encoding = 'latin-1', normalize_names = true, union_by_name = true, filename = true
-    )
-    union all by name
-    select * from read_csv(
-        getvariable('esf_utf8'), delim = ';', header = true, all_varchar = true,
-        normalize_names = true, union_by_name = true, filename = true
-    )
+    select * from delivered_files(getvariable('esf_latin1'), getvariable('esf_utf8'), ';')
 ),
 
 typed as (
@@ -215,15 +211,8 @@ from typed;
 
 create or replace table raw.ledger_transactions as
 with delivered as (
-    select * from read_csv(
-        getvariable('ledger_latin1'), delim = ';', header = true, all_varchar = true,
-        encoding = 'latin-1', normalize_names = true, union_by_name = true, filename = true
-    )
-    union all by name
-    select * from read_csv(
-        getvariable('ledger_utf8'), delim = ';', header = true, all_varchar = true,
-        normalize_names = true, union_by_name = true, filename = true
-    )
+    select *
+    from delivered_files(getvariable('ledger_latin1'), getvariable('ledger_utf8'), ';')
 )
 
 select
@@ -247,15 +236,8 @@ where delivered.filename is not null;
 
 create or replace table raw.population as
 with delivered as (
-    select * from read_csv(
-        getvariable('population_latin1'), delim = ',', header = true, all_varchar = true,
-        encoding = 'latin-1', normalize_names = true, union_by_name = true, filename = true
-    )
-    union all by name
-    select * from read_csv(
-        getvariable('population_utf8'), delim = ',', header = true, all_varchar = true,
-        normalize_names = true, union_by_name = true, filename = true
-    )
+    select *
+    from delivered_files(getvariable('population_latin1'), getvariable('population_utf8'), ',')
 ),
 
 long as (
@@ -475,7 +457,8 @@ months as (
 )
 
 select 'month' as period_type, strftime(month_start, '%Y-%m') as period_label,
-    month_start as period_start, (month_start + interval 1 month - interval 1 day)::date as period_end
+    month_start as period_start,
+    (month_start + interval 1 month - interval 1 day)::date as period_end
 from months
 union all
 select 'tertial', strftime(month_start, '%Y') || ' T' || ((month(month_start) + 3) // 4)::varchar,
@@ -486,7 +469,8 @@ select 'calendar_year', strftime(month_start, '%Y'),
     month_start, (month_start + interval 12 month - interval 1 day)::date
 from months where month(month_start) = 1
 union all
-select 'july_june', strftime(month_start, '%Y') || '/' || strftime(month_start + interval 12 month, '%y'),
+select 'july_june',
+    strftime(month_start, '%Y') || '/' || strftime(month_start + interval 12 month, '%y'),
     month_start, (month_start + interval 12 month - interval 1 day)::date
 from months where month(month_start) = 7
 union all

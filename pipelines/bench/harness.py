@@ -45,16 +45,19 @@ def _median(runs: Sequence[dict], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
-def _median_stages(runs: Sequence[dict]) -> dict[str, float]:
-    names = sorted({name for run in runs for name in run["stages"]})
-    return {name: statistics.median(run["stages"].get(name, 0.0) for run in runs) for name in names}
+def _median_parts(runs: Sequence[dict], key: str) -> dict[str, float]:
+    """Median of each part of a breakdown (stages, overhead) over the runs."""
+    names = sorted({name for run in runs for name in run[key]})
+    return {name: statistics.median(run[key].get(name, 0.0) for run in runs) for name in names}
 
 
 def summarise_runs(runs: Sequence[dict]) -> dict[str, object]:
     """Medians of a repeated measurement; peak memory is the worst repeat's."""
     numeric = {key for run in runs for key, value in run.items() if isinstance(value, int | float)}
     summary: dict[str, object] = {key: _median(runs, key) for key in sorted(numeric)}
-    summary["stages"] = _median_stages(runs)
+    for key in ("stages", "overhead"):
+        if all(key in run for run in runs):
+            summary[key] = _median_parts(runs, key)
     for key in ("peak_rss_bytes", "peak_memory_bytes"):
         summary[key] = max(run[key] for run in runs)
     return summary
@@ -108,6 +111,7 @@ def bench_size(plan: Plan, landing: Landing) -> tuple[dict[str, object], Path]:
     pipeline, floor = summarise_runs(pipeline_runs), summarise_runs(floor_runs)
     result = {
         "participants": landing.participants,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "repeats": repeats,
         "landing": landing.facts,
         "pipeline": {"median": pipeline, "runs": pipeline_runs},

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from pipelines.bench import PIPELINES_DIR
 
-DEMO_SOURCE = PIPELINES_DIR / "demo"
+# The generator's source: its package and the project module it imports.
+GENERATOR_SOURCES = (PIPELINES_DIR / "demo", PIPELINES_DIR / "personnummer.py")
 COMPLETE_MARKER = "landing.json"
 
 
@@ -35,13 +36,12 @@ class Landing:
 
 
 def generator_version() -> str:
-    """Hash of the generator's source files (a package or a single module)."""
+    """Hash of the generator's source files."""
     digest = hashlib.sha256()
-    files = sorted(DEMO_SOURCE.rglob("*")) if DEMO_SOURCE.is_dir() else []
-    files += [DEMO_SOURCE.with_suffix(".py")] if DEMO_SOURCE.with_suffix(".py").exists() else []
-    for path in files:
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(DEMO_SOURCE.parent).as_posix().encode())
+    for source in GENERATOR_SOURCES:
+        files = sorted(source.rglob("*.py")) + sorted(source.rglob("*.yml"))
+        for path in files if source.is_dir() else [source]:
+            digest.update(path.relative_to(PIPELINES_DIR).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -71,12 +71,14 @@ def _generate(target: Path, participants: int, seed: int) -> dict[str, object]:
 
 def demo_landing(cache: Path, participants: int, seed: int) -> Landing:
     """The cached landing for this size, seed and generator, generating it if missing."""
-    folder = cache / f"landing_{participants}_s{seed}_g{generator_version()}"
+    version = generator_version()
+    folder = cache / f"landing_{participants}_s{seed}_g{version}"
     marker = folder / COMPLETE_MARKER
     if marker.exists():
         facts = json.loads(marker.read_text(encoding="utf-8")) | {"cached": True}
     else:
         facts = _generate(folder, participants, seed) | {"cached": False}
+    facts["generator_version"] = version
     return Landing(participants, seed, folder / "landing", folder / "insatser.yml", facts)
 
 

@@ -46,6 +46,23 @@ METHOD = """\
 """
 
 
+def read_previous(folder: Path) -> dict | None:
+    """The results of an earlier benchmark in `folder`, if there is one."""
+    path = folder / "BENCHMARKS.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def merge_previous(results: Mapping, previous: Mapping) -> dict:
+    """This run's sizes beside the earlier ones it did not measure, so one size can be
+    measured again, or the largest one later, without redoing the rest."""
+    measured = {size["participants"] for size in results["sizes"]}
+    kept = [size for size in previous["sizes"] if size["participants"] not in measured]
+    sizes = sorted([*kept, *results["sizes"]], key=lambda size: size["participants"])
+    incremental = results["incremental"] or previous.get("incremental")
+    failures = [*previous.get("failures", []), *results["failures"]]
+    return dict(results) | {"sizes": sizes, "incremental": incremental, "failures": failures}
+
+
 def write_json(results: Mapping, path: Path) -> None:
     path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
 
@@ -149,6 +166,26 @@ def sizes_section(sizes: Sequence[Mapping]) -> str:
     return title + table(header, [_pipeline_row(size) for size in sizes])
 
 
+OVERHEAD_LABELS = {
+    "start_up": "start-up (Python, Dagster, definitions)",
+    "step_hand_overs": "between steps",
+    "dbt_start_up": "dbt start-up",
+    "wind_down": "after the run",
+}
+
+
+def _overhead_row(size: Mapping) -> list[str]:
+    median = size["pipeline"]["median"]
+    parts = [seconds(median["overhead"].get(part)) for part in OVERHEAD_LABELS]
+    return [number(size["participants"]), seconds(median["fixed_overhead_seconds"]), *parts]
+
+
+def overhead_section(sizes: Sequence[Mapping]) -> str:
+    rows = [_overhead_row(size) for size in sizes]
+    header = ["participants", "fixed overhead", *OVERHEAD_LABELS.values()]
+    return "## Fixed overhead, by where it goes\n\n" + table(header, rows)
+
+
 def floor_section(sizes: Sequence[Mapping]) -> str:
     names = sorted({name for size in sizes for name in size["floor"]["median"]["stages"]})
     rows = [
@@ -172,11 +209,13 @@ def landings_section(sizes: Sequence[Mapping]) -> str:
             number(size["landing"]["files"]),
             size_bytes(size["landing"]["bytes"]),
             seconds(size["landing"]["generator_seconds"]),
+            size["landing"].get("generator_version", "-"),
+            size.get("measured_at", "-"),
         ]
         for size in sizes
     ]
-    header = ["participants", "files", "size", "generator time (once, cached)"]
-    return "## Demo landings\n\n" + table(header, rows)
+    header = ["participants", "files", "size", "generator time (once, cached)", "generator"]
+    return "## Demo landings\n\n" + table([*header, "measured at"], rows)
 
 
 def incremental_section(incremental: Mapping | None) -> str:
@@ -250,6 +289,7 @@ def markdown(results: Mapping) -> str:
         machine_section(results["machine"]),
         targets_section(results["targets"]),
         sizes_section(results["sizes"]),
+        overhead_section(results["sizes"]),
         floor_section(results["sizes"]),
         incremental_section(results["incremental"]),
         dashboard_section(results["sizes"]),

@@ -65,24 +65,30 @@ def _stage_seconds(timings: dict) -> dict[str, float]:
     return stages
 
 
-def _fixed_overhead(timings: dict, measurement: Measurement, total: float) -> float:
-    """Time not spent on data: interpreter, Dagster and definitions start-up, step hand-overs
-    and dbt's own start-up (from its step's start to its first model's start)."""
-    overhead = total - sum(_stage_seconds(timings).values())
-    dbt_steps = [step for step in timings["steps"] if step["stage"] == "dbt" and step["start"]]
+def overhead_parts(timings: dict, started_at: float) -> dict[str, float]:
+    """Time not spent on data, by where it goes: interpreter, Dagster and definitions
+    start-up before the run; hand-overs between steps; dbt's own start-up (from its step's
+    start to its first model's start); and the wind-down after the run."""
+    run_start, run_end = timings["run_started_at"], timings["run_ended_at"]
+    dbt_starts = [step["start"] for step in timings["steps"] if step["stage"] == "dbt"]
     first_node = timings.get("dbt_first_node_started_at")
-    if dbt_steps and first_node is not None:
-        overhead += max(0.0, first_node - min(step["start"] for step in dbt_steps))
-    return overhead
+    return {
+        "start_up": run_start - started_at,
+        "step_hand_overs": run_end - run_start - sum(_stage_seconds(timings).values()),
+        "dbt_start_up": first_node - min(dbt_starts) if dbt_starts and first_node else 0.0,
+        "wind_down": timings["finished_at"] - run_end,
+    }
 
 
 def _summarise_pipeline(timings: dict, measurement: Measurement, rows: int | None) -> dict:
     total = timings["finished_at"] - measurement.started_at
+    overhead = overhead_parts(timings, measurement.started_at)
     return {
         "total_seconds": total,
         "process_seconds": measurement.wall_seconds,
         "stages": _stage_seconds(timings),
-        "fixed_overhead_seconds": _fixed_overhead(timings, measurement, total),
+        "fixed_overhead_seconds": sum(overhead.values()),
+        "overhead": overhead,
         "peak_rss_bytes": measurement.peak_rss_bytes,
         "peak_memory_bytes": measurement.peak_tree_rss_bytes,
         "rows_read": rows,

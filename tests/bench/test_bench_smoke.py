@@ -53,10 +53,11 @@ def test_pipeline_run_is_timed_per_stage(reports: tuple[dict, str]) -> None:
 
 def test_floor_is_timed_and_compared(reports: tuple[dict, str]) -> None:
     size = reports[0]["sizes"][0]
-    floor = size["floor"]["median"]
-    assert set(floor["stages"]) == {"ingest", "marts"}
-    assert floor["rows"]["enrolments"] > 0
-    assert floor["rows"]["period_flows"] > 0
+    assert set(size["floor"]["median"]["stages"]) == {"ingest", "marts"}
+    rows = size["floor"]["runs"][0]["rows"]
+    assert rows["case_enrolments"] > SIZE
+    assert rows["enrolments"] > 0
+    assert rows["period_flows"] > 0
     assert size["summary"]["floor_ratio"] > 0
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the dashboard tests: a published warehouse, and the app pointed at it."""
+"""Fixtures for the dashboard tests: the demo run's published warehouse, and the app on it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py"
-FIXTURE_SQL = Path(__file__).with_name("fixtures") / "warehouse.sql"
 PAGES = {
     "oversikt": "Översikt",
     "flode": "Flöde",
@@ -25,24 +24,9 @@ PAGES = {
 
 
 @pytest.fixture(scope="session")
-def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small warehouse built from SQL with the contract's tables, including a cell under 5."""
-    path = tmp_path_factory.mktemp("fixture_warehouse") / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(FIXTURE_SQL.read_text(encoding="utf-8"))
-    finally:
-        con.close()
-    return path
-
-
-@pytest.fixture(scope="session")
-def published(request: pytest.FixtureRequest, fixture_warehouse: Path) -> Path:
-    """The warehouse the pages are checked against: the lead's demo run when it exists."""
-    try:
-        return Path(request.getfixturevalue("demo_warehouse"))
-    except pytest.FixtureLookupError:
-        return fixture_warehouse
+def published(demo_warehouse: Path) -> Path:
+    """The warehouse the pages are checked against: the shared demo run, as published."""
+    return demo_warehouse
 
 
 @pytest.fixture

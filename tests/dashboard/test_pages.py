@@ -173,15 +173,23 @@ def test_throughput_trend_equals_mart(app: AppTest, published: Path) -> None:
 
 
 def test_economy_totals_equal_budget_mart(app: AppTest, published: Path) -> None:
+    f = app.session_state["frame"].filters
     show(app, "ekonomi")
-    budget, forecast_result = query(
+    as_of, budget, forecast_result = query(
         published,
         """
-        select sum(budget), sum(forecast_result) from marts.budget_vs_forecast
-        where as_of_date = (select max(as_of_date) from marts.budget_vs_forecast
-                            where year = (select max(year) from marts.budget_vs_forecast))
+        with chosen as (
+            select max(as_of_date) as as_of_date from marts.budget_vs_forecast
+            where as_of_date <= (select period_end from marts.period_flows
+                                 where period_type = ? and period_label = ? limit 1)
+        )
+        select as_of_date, sum(budget), sum(forecast_result) from marts.budget_vs_forecast
+        where as_of_date = (select as_of_date from chosen)
+        group by as_of_date
         """,
+        [f.period_type, f.period_label],
     )[0]
+    assert app.selectbox(key="economy_as_of").value == as_of
     metrics = {m.label: m.value for m in app.metric}
     assert digits(metrics["Budget"]) == f"{budget:.0f}"
     assert digits(metrics["Prognostiserat resultat"]) == f"{forecast_result:.0f}"
@@ -241,3 +249,43 @@ def test_new_publication_shows_at_once_and_stale_data_warns(
     assert [w for w in app.warning if "äldre än ett dygn" in w.value]
     metrics = {m.label: m.value for m in app.metric}
     assert digits(metrics["Aktiva vid periodslut"]) == "4321"
+
+
+def test_gender_filter_shows_that_groups_outcomes(app: AppTest, published: Path) -> None:
+    f = app.session_state["frame"].filters
+    app.selectbox(key="filter_gender").set_value("K").run()
+    show(app, "resultat")
+    (exits,) = query(
+        published,
+        "select exits from marts.outcomes where insats = ? and unit = ? and period_type = ? "
+        "and period_label = ? and dimension = 'gender' and dimension_value = 'K'",
+        [f.insats, f.unit, f.period_type, f.period_label],
+    )[0]
+    metrics = {m.label: m.value for m in app.metric}
+    assert digits(metrics["Avslut"]) == shown(exits)
+
+
+def test_municipality_filter_sums_its_units(app: AppTest, published: Path) -> None:
+    f = app.session_state["frame"].filters
+    municipality, active = query(
+        published,
+        """
+        with units as (
+            select distinct unit, municipality_name from marts.enrolments
+            where municipality_name is not null
+        )
+        select units.municipality_name, sum(flows.active_at_end)::bigint
+        from marts.period_flows as flows
+        join units using (unit)
+        where flows.insats = ? and flows.period_type = ? and flows.period_label = ?
+        group by units.municipality_name
+        order by count(distinct flows.unit) desc, 1
+        limit 1
+        """,
+        [f.insats, f.period_type, f.period_label],
+    )[0]
+    app.selectbox(key="filter_municipality").set_value(municipality).run()
+    show(app, "flode")
+    table = app.dataframe[0].value
+    assert table["Period"].iloc[-1] == f.period_label
+    assert digits(str(table["Aktiva vid periodslut"].iloc[-1])) == shown(active)

@@ -7,8 +7,7 @@
 with
 
 case_rows as (
-    select
-        * replace (coalesce(insats, 'Okänd insats') as insats)
+    select * replace (coalesce(insats, 'Okänd insats') as insats)
     from {{ ref('int_case_rows_mapped') }}
     where not is_wrongly_registered and not has_exit_before_enrolment
 ),
@@ -120,8 +119,9 @@ with_rules as (
         end as status,
         case
             when episodes.enrolment_date is not null
-                then coalesce(episodes.exit_date, observed.observed_to_date)
-                - episodes.enrolment_date
+                then
+                    coalesce(episodes.exit_date, observed.observed_to_date)
+                    - episodes.enrolment_date
         end as days_enrolled,
         observed.observed_to_date,
         insats_config.trial_days,

@@ -12,7 +12,10 @@ budget_lines as (
 ),
 
 budgets as (
-    select year, insats, sum(budget) as budget
+    select
+        year,
+        insats,
+        sum(budget) as budget
     from budget_lines
     group by year, insats
 ),
@@ -23,8 +26,10 @@ final as (
         funding_shares.year,
         funding_shares.party,
         sum(funding_shares.share_percent) as share_percent,
-        cast(round(any_value(budgets.budget) * sum(funding_shares.share_percent) / 100, 2)
-            as decimal(18, 2)) as budget_amount
+        cast(
+            round(any_value(budgets.budget) * sum(funding_shares.share_percent) / 100, 2)
+            as decimal(18, 2)
+        ) as budget_amount
     from funding_shares
     left join budgets
         on

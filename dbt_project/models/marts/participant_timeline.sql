@@ -37,22 +37,44 @@ referrals as (
 
 episode_events as (
     select
-        person_key, enrolment_id, insats, unit,
-        enrolment_date as event_date, 'inskrivning' as event_type, referrer,
-        income_source_at_enrolment as income_source, cast(null as varchar) as occupation,
+        person_key,
+        enrolment_id,
+        insats,
+        unit,
+        enrolment_date as event_date,
+        'inskrivning' as event_type,
+        referrer,
+        income_source_at_enrolment as income_source,
+        cast(null as varchar) as occupation,
         enrolment_id as event_source_id
     from episodes
     where enrolment_date is not null
     union all
     select
-        person_key, enrolment_id, insats, unit,
-        assessment_date, 'kartläggning', null, null, null, enrolment_id
+        person_key,
+        enrolment_id,
+        insats,
+        unit,
+        assessment_date,
+        'kartläggning',
+        null,
+        null,
+        null,
+        enrolment_id
     from episodes
     where assessment_date is not null
     union all
     select
-        person_key, enrolment_id, insats, unit,
-        exit_date, 'avslut', null, income_source_at_exit, occupation_at_exit, enrolment_id
+        person_key,
+        enrolment_id,
+        insats,
+        unit,
+        exit_date,
+        'avslut',
+        null,
+        income_source_at_exit,
+        occupation_at_exit,
+        enrolment_id
     from episodes
     where exit_date is not null
 ),

@@ -12,7 +12,10 @@ balances as (
 ),
 
 groups as (
-    select insats, unit, min(event_date) as first_event_date
+    select
+        insats,
+        unit,
+        min(event_date) as first_event_date
     from balances
     group by insats, unit
 ),

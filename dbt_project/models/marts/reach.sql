@@ -22,9 +22,10 @@ observed as (
 ),
 
 years as (
-    select unnest(generate_series(
-        min(year(enrolment_date)), max(year(coalesce(exit_date, observed.observed_to_date)))
-    )) as year
+    select
+        unnest(generate_series(
+            min(year(enrolment_date)), max(year(coalesce(exit_date, observed.observed_to_date)))
+        )) as year
     from case_rows
     cross join observed
     group by observed.observed_to_date

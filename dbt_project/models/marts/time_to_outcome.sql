@@ -13,7 +13,10 @@ counted as (
 
 curves as (
     select
-        insats, dimension, dimension_value, outcome,
+        insats,
+        dimension,
+        dimension_value,
+        outcome,
         sum(events + censored) as observed,
         max(month) as last_month
     from counted
@@ -63,11 +66,15 @@ survival as (
     select
         *,
         case
-            when max(case when events = at_risk and at_risk > 0 then 1 else 0 end)
-                over months_so_far = 1
+            when
+                max(case when events = at_risk and at_risk > 0 then 1 else 0 end)
+                    over months_so_far
+                = 1
                 then 0.0
-            else exp(sum(case when at_risk > 0 then ln(1 - events / at_risk) else 0 end)
-                over months_so_far)
+            else exp(
+                sum(case when at_risk > 0 then ln(1 - events / at_risk) else 0 end)
+                    over months_so_far
+            )
         end as survival
     from at_risk
     window months_so_far as (

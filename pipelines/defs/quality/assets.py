@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import dagster as dg
 
 from expectations.declarations import load_declarations
@@ -44,7 +46,7 @@ def _guarded_assets() -> list[dg.AssetKey]:
     group_name="quality",
     pool="duckdb",
 )
-def quality_tables(warehouse: Warehouse):
+def quality_tables(warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
     """Validate every suite, write quality.quality_results and quality.quality_findings, and
     build the GX Data Docs beside the warehouse (`data_docs/index.html`)."""
     docs_dir = warehouse.settings.warehouse.parent / "data_docs"
