@@ -56,7 +56,7 @@ run: demo pipeline
 	@echo "Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(DAGSTER_PORT) & \
-	$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.headless true \
+	$(VENV)/bin/streamlit run dashboards/streamlit_app.py --server.headless true --client.toolbarMode=viewer \
 		--server.address 127.0.0.1 --server.port $(DASHBOARD_PORT) & \
 	wait
 

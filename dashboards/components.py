@@ -143,7 +143,7 @@ def line_chart(
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{x}:N", sort=df[x].astype(str).tolist(), title=None),
+            x=_time_axis(df, x),
             y=alt.Y("Värde:Q", title=y_title, axis=alt.Axis(format=y_format)),
             color=alt.Color(
                 "Serie:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320)
@@ -152,6 +152,13 @@ def line_chart(
         )
     )
     show_chart(chart)
+
+
+def _time_axis(df: pd.DataFrame, x: str) -> alt.X:
+    """Dates on a time scale; period labels as categories, in the frame's order."""
+    if pd.api.types.is_datetime64_any_dtype(df[x]):
+        return alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%Y-%m"))
+    return alt.X(f"{x}:N", sort=df[x].astype(str).tolist(), title=None)
 
 
 def show_chart(chart: alt.TopLevelMixin) -> None:

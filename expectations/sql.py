@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -20,9 +19,11 @@ def literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-@cache
 def accepted_labels(seed: Path) -> dict[str, tuple[str, ...]]:
-    """Per code list, every accepted normalised label: the seed's labels and its codes."""
+    """Per code list, every accepted normalised label: the seed's labels and its codes.
+
+    Read at every run (a few dozen lines), so an edited seed counts from the next run on.
+    """
     rows = duckdb.sql(
         f"""select code_list, list(distinct label order by label)
         from (

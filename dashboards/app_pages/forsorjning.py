@@ -45,9 +45,14 @@ def matrix(df: pd.DataFrame, title: str) -> None:
             alt.Tooltip("Text:N", title="Personer"),
         ],
     )
-    text = base.mark_text(fontSize=12).encode(text="Text:N")
+    dark = float(cells["Personer"].max() or 0) / 2
+    text = base.mark_text(fontSize=12).encode(
+        text="Text:N",
+        color=alt.condition(alt.datum.Personer > dark, alt.value("white"), alt.value("black")),
+    )
     rows = df["before"].nunique()
-    show_chart((heat + text).properties(title=title, height=max(160, 32 * rows)))
+    # The height includes the slanted labels under the matrix (about 170 px).
+    show_chart((heat + text).properties(title=title, height=170 + 34 * max(rows, 3)))
 
 
 for kind, (title, noun) in KINDS.items():

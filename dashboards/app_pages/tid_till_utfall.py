@@ -30,7 +30,8 @@ times = data.throughput(frame.wh, f, window)
 if times.empty:
     st.info("Inga avslut att beräkna genomströmningstid på för urvalet.")
 else:
-    line_chart(times, "period_label", ["mean_months", "median_months"], "Månader", ",.1f")
+    line_chart(times, "period_end", ["mean_months", "median_months"], "Månader", ",.1f")
+    st.caption("Varje punkt är ett fönster, placerat vid fönstrets sista dag.")
     table(
         times.drop(columns=["period_start", "period_end"]),
         f"genomströmningstid {window}",

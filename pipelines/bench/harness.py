@@ -187,6 +187,8 @@ def _bench_one_size(plan: Plan, participants: int, results: dict) -> None:
     landing = demo_landing(plan.cache, participants, plan.seed)
     size_result, last_run = bench_size(plan, landing)
     results["sizes"].append(size_result)
-    if participants == plan.incremental_size:
-        results["incremental"] = bench_incremental(plan, landing, last_run)
-    shutil.rmtree(last_run)
+    try:
+        if participants == plan.incremental_size:
+            results["incremental"] = bench_incremental(plan, landing, last_run)
+    finally:
+        shutil.rmtree(last_run)

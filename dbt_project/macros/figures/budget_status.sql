@@ -63,12 +63,12 @@
         lines.year,
         lines.as_of_date,
         lines.cost_line,
-        lines.budget,
-        coalesce(actuals.actual_to_date, 0) as actual_to_date,
-        lines.budget - coalesce(actuals.actual_to_date, 0) as difference,
-        forecasts.full_year_forecast,
+        cast(lines.budget as decimal(18, 2)) as budget,
+        cast(coalesce(actuals.actual_to_date, 0) as decimal(18, 2)) as actual_to_date,
+        cast(lines.budget - coalesce(actuals.actual_to_date, 0) as decimal(18, 2)) as difference,
+        cast(forecasts.full_year_forecast as decimal(18, 2)) as full_year_forecast,
         forecasts.forecast_date,
-        lines.budget - forecasts.full_year_forecast as forecast_result
+        cast(lines.budget - forecasts.full_year_forecast as decimal(18, 2)) as forecast_result
     from lines
     left join actuals
         on

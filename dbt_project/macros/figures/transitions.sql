@@ -19,7 +19,7 @@
         {{ periods }}.period_label,
         {{ monthly }}.before,
         {{ monthly }}.after,
-        sum({{ monthly }}.persons) as persons
+        cast(sum({{ monthly }}.persons) as bigint) as persons
     from {{ monthly }}
     inner join {{ periods }}
         on {{ monthly }}.exit_month between {{ periods }}.period_start and {{ periods }}.period_end

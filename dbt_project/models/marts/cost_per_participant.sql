@@ -52,7 +52,7 @@ final as (
         flows.period_label,
         flows.period_start,
         flows.period_end,
-        coalesce(period_costs.cost, 0) as cost,
+        cast(coalesce(period_costs.cost, 0) as decimal(18, 2)) as cost,
         flows.served,
         coalesce(outcomes.goal_exits, 0) as goal_exits,
         round({{ share('coalesce(period_costs.cost, 0)', 'flows.served') }}, 2) as cost_per_served,

@@ -34,7 +34,7 @@ final as (
         periods.period_type,
         periods.period_label,
         monthly.exit_reason,
-        sum(monthly.exits) as exits
+        cast(sum(monthly.exits) as bigint) as exits
     from monthly
     inner join periods
         on monthly.exit_month between periods.period_start and periods.period_end

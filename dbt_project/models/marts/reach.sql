@@ -51,7 +51,7 @@ working_age as (
     select
         municipality_code,
         year,
-        sum(population) as population_16_64
+        cast(sum(population) as bigint) as population_16_64
     from population
     where age_from >= 16 and age_to <= 64
     group by municipality_code, year

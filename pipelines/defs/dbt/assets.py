@@ -44,13 +44,15 @@ def publish_docs(dbt: DbtCliResource, build_target: Path) -> Path:
     """Generate dbt docs of the data just built into dbt_project/target/docs.
 
     Generated in the build's own target folder, so dbt reuses that parse instead of parsing
-    the project again; `dbt docs serve --target-path target/docs` then serves them.
+    the project again; `dbt docs serve --target-path target/docs` then serves them. The
+    run's folder is removed afterwards so nightly runs do not pile up artifacts.
     """
     dbt.cli(["docs", "generate"], target_path=build_target).wait()
     docs_dir = finsam_dbt_project().project_dir / "target" / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
     for name in DOCS_ARTIFACTS:
         shutil.copy2(build_target / name, docs_dir / name)
+    shutil.rmtree(build_target, ignore_errors=True)
     return docs_dir
 
 
