@@ -7,6 +7,8 @@
 
     period_summary returns one row: the flows of period_flows, the exit figures of
     outcomes (total) and throughput_times, and the cost figures of cost_per_participant.
+    period_summary_by_gender (same arguments) returns one row per gender with the flows;
+    period_exits_by_reason (same arguments) one row per exit reason, as exits_by_reason.
     budget_status returns one row per cost line, as budget_vs_forecast. Names are
     schema-qualified without the database, so the macros keep working in the published
     copy of the work file. Skipped when the tables they read were never built. -#}
@@ -16,7 +18,7 @@
             ('intermediate', 'int_flow_balances_accumulated'),
             ('intermediate', 'int_enrolment_episodes_merged'),
             ('intermediate', 'int_ledger_costs_mapped'),
-            ('staging', 'stg_raw__insats_config'),
+            ('intermediate', 'int_insats_rules_defaulted'),
             ('staging', 'stg_raw__budget_lines'),
             ('staging', 'stg_raw__forecast_lines'),
         ] -%}
@@ -41,8 +43,20 @@
                 'intermediate.int_flow_balances_accumulated',
                 'intermediate.int_enrolment_episodes_merged',
                 'intermediate.int_ledger_costs_mapped',
-                'staging.stg_raw__insats_config'
+                'intermediate.int_insats_rules_defaulted'
             ) }};
+            create or replace macro marts.period_summary_by_gender(
+                insats_name, unit_name, date_from, date_to
+            ) as table
+            select gender, active_at_start, enrolled, exited, active_at_end, served
+            from ({{ flows_by_gender(period_request, 'intermediate.int_enrolment_episodes_merged') }})
+            order by gender;
+            create or replace macro marts.period_exits_by_reason(
+                insats_name, unit_name, date_from, date_to
+            ) as table
+            select exit_reason, exits
+            from ({{ exits_by_reason_figures(period_request, 'intermediate.int_enrolment_episodes_merged') }})
+            order by exits desc, exit_reason;
             create or replace macro marts.budget_status(insats_name, as_of) as table
             {{ budget_status_rows(
                 budget_request,

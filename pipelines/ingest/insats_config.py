@@ -113,9 +113,28 @@ def _mapping(path: Path, key: str, value: Any) -> dict[str, Any]:
     return value
 
 
-def _insats_rows(path: Path, document: dict[str, Any]) -> tuple[list[tuple], list[tuple]]:
+def _defaults(path: Path, document: dict[str, Any]) -> dict[str, Any]:
     defaults = {**BUILT_IN_DEFAULTS, **_mapping(path, "defaults", document.get("defaults"))}
     _check_insats(path, "defaults", {k: v for k, v in defaults.items() if k in INSATS_KEYS})
+    return defaults
+
+
+def _defaults_row(defaults: dict[str, Any]) -> tuple:
+    """The defaults as a row of raw.insats_config_defaults: what an insats in the data but
+    absent from the configuration is classified and checked by."""
+    return (
+        defaults["goal_reasons"],
+        defaults["dropout_reasons"],
+        defaults["trial_days"],
+        defaults["exclude_dropouts_from_goal_share"],
+        defaults["mandatory_fields"],
+        defaults["grace_days"],
+        float(defaults["completeness_threshold"]),
+        goal_definition(defaults),
+    )
+
+
+def _insats_rows(path: Path, defaults: dict[str, Any], document: dict[str, Any]) -> tuple:
     insatser, esf_rows = [], []
     for insats, own in _mapping(path, "insatser", document.get("insatser")).items():
         key = f"insatser.{insats}"
@@ -198,9 +217,11 @@ def read_config(path: Path) -> dict[str, list[tuple]]:
     unknown = set(document) - TOP_LEVEL_KEYS
     if unknown:
         raise _fail(path, sorted(unknown)[0], "okänd nyckel")
-    insatser, esf_projects = _insats_rows(path, document)
+    defaults = _defaults(path, document)
+    insatser, esf_projects = _insats_rows(path, defaults, document)
     return {
         "insats_config": insatser,
+        "insats_config_defaults": [_defaults_row(defaults)],
         "unit_municipalities": _unit_rows(path, document),
         "esf_projects": esf_projects,
         "stated_figures": _stated_rows(path, document),

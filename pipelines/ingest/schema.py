@@ -135,19 +135,28 @@ BOOKKEEPING_TABLES: dict[str, dict[str, str]] = {
     },
 }
 
+INSATS_CONFIG_COLUMNS: dict[str, str] = {
+    "insats": "VARCHAR",
+    "goal_reasons": "VARCHAR[]",
+    "dropout_reasons": "VARCHAR[]",
+    "trial_days": "INTEGER",
+    "exclude_dropouts_from_goal_share": "BOOLEAN",
+    "esf_project": "VARCHAR",
+    "projekt": "VARCHAR",
+    "mandatory_fields": "VARCHAR[]",
+    "grace_days": "INTEGER",
+    "completeness_threshold": "DOUBLE",
+    "goal_definition": "VARCHAR",
+}
+INSATS_OWN_COLUMNS = ("insats", "esf_project", "projekt")
+
 CONFIG_TABLES: dict[str, dict[str, str]] = {
-    "insats_config": {
-        "insats": "VARCHAR",
-        "goal_reasons": "VARCHAR[]",
-        "dropout_reasons": "VARCHAR[]",
-        "trial_days": "INTEGER",
-        "exclude_dropouts_from_goal_share": "BOOLEAN",
-        "esf_project": "VARCHAR",
-        "projekt": "VARCHAR",
-        "mandatory_fields": "VARCHAR[]",
-        "grace_days": "INTEGER",
-        "completeness_threshold": "DOUBLE",
-        "goal_definition": "VARCHAR",
+    "insats_config": INSATS_CONFIG_COLUMNS,
+    # The configuration's defaults, for insatser in the data but absent from it.
+    "insats_config_defaults": {
+        name: sql_type
+        for name, sql_type in INSATS_CONFIG_COLUMNS.items()
+        if name not in INSATS_OWN_COLUMNS
     },
     "unit_municipalities": {
         "unit": "VARCHAR",

@@ -1,8 +1,9 @@
 """The figures of one period report, read from the published warehouse into a plain dict.
 
-Every figure comes from a mart or from the table macros `marts.period_summary` and
-`marts.budget_status`, which share their definitions with the marts; this module only
-selects and arranges, so the report, the dashboard and an analyst's SQL always agree.
+Every figure comes from a mart or from the table macros `marts.period_summary`,
+`marts.period_summary_by_gender`, `marts.period_exits_by_reason` and `marts.budget_status`,
+which share their definitions with the marts; this module only selects and arranges, so
+the report, the dashboard and an analyst's SQL always agree.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ FLOW_KEYS = [
 ]
 BUDGET_KEYS = ["budget", "actual", "difference", "full_year_forecast", "forecast_result"]
 SCB_STATUSES = ["both", "only_case_system", "only_scb"]
-# A table macro the report reads when dbt provides it, with period_summary's arguments.
-GENDER_MACRO = "period_summary_by_gender"
 
 
 class ReportError(Exception):
@@ -62,7 +61,12 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dic
 
 def _check_scope(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> None:
     """Unknown insats or unit is the user's mistake: name what exists instead."""
-    insatser = [row[0] for row in con.execute("select insats from raw.insats_config").fetchall()]
+    insatser = [
+        row[0]
+        for row in con.execute(
+            "select insats from raw.insats_config union select insats from marts.enrolments"
+        ).fetchall()
+    ]
     if insats not in insatser:
         known = ", ".join(sorted(insatser)) or "inga / none"
         raise ReportError(
@@ -86,14 +90,14 @@ def _check_scope(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> None
         )
 
 
-def _summary(con: duckdb.DuckDBPyConnection, params: list) -> dict:
-    if not _has_macro(con, "period_summary"):
+def _macro_rows(con: duckdb.DuckDBPyConnection, macro: str, params: list) -> list[dict]:
+    """Rows of one of dbt's table macros for (insats, unit, date_from, date_to)."""
+    if not _has_macro(con, macro):
         raise ReportError(
-            "lagret saknar marts.period_summary (dbt-körningen skapade inte makrot)",
-            "the warehouse lacks marts.period_summary (the dbt run did not create the macro)",
+            f"lagret saknar marts.{macro} (dbt-körningen skapade inte makrot)",
+            f"the warehouse lacks marts.{macro} (the dbt run did not create the macro)",
         )
-    rows = _records(con, "select * from marts.period_summary($1, $2, $3, $4)", params)
-    return rows[0]
+    return _records(con, f"select * from marts.{macro}($1, $2, $3, $4)", params)
 
 
 def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -105,32 +109,15 @@ def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
-def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, int] | None:
-    """Exits per Avslutsorsak label from marts.exits_by_reason, when the requested dates are
-    one of its periods (month, tertial, year, July-June); None for other dates, for which
-    dbt exposes no breakdown yet."""
-    rows = con.execute(
-        "with periods as (select period_type, period_label from marts.period_flows "
-        "where insats = $1 and unit = $2 and period_start = $3 and period_end = $4 "
-        "order by period_type limit 1) "
-        "select reasons.exit_reason, reasons.exits from periods "
-        "left join marts.exits_by_reason as reasons "
-        "on reasons.period_type = periods.period_type "
-        "and reasons.period_label = periods.period_label "
-        "and reasons.insats = $1 and reasons.unit = $2 "
-        "order by reasons.exits desc, reasons.exit_reason",
-        params,
-    ).fetchall()
-    if not rows:
-        return None
-    return {reason: int(exits) for reason, exits in rows if reason is not None}
+def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, int]:
+    """Exits per Avslutsorsak label in the period, most frequent first."""
+    rows = _macro_rows(con, "period_exits_by_reason", params)
+    return {row["exit_reason"]: int(row["exits"]) for row in rows}
 
 
-def _gender(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, dict[str, int]] | None:
-    """Enrolled, active at end and served per gender; None while dbt does not expose them."""
-    if not _has_macro(con, GENDER_MACRO):
-        return None
-    rows = _records(con, f"select * from marts.{GENDER_MACRO}($1, $2, $3, $4)", params)
+def _gender(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, dict[str, int]]:
+    """Enrolled, active at end and served per gender ('okänt' when not recorded)."""
+    rows = _macro_rows(con, "period_summary_by_gender", params)
     return {
         key: {(row["gender"] or "okänt"): int(row[key]) for row in rows}
         for key in ("enrolled", "active_at_end", "served")
@@ -138,21 +125,11 @@ def _gender(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, dict[str,
 
 
 def _scb_reconciliation(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> dict:
-    """Persons of the insats (at the unit: with a row in the unit's ESF project) by where
-    they are found. marts.scb_reconciliation compares project by project; a person the
-    case system has at one site and SCB under the other site's project is in both sources,
-    so a person's flags are combined over the insats' projects before counting."""
+    """Persons of the insats (at the unit: reconciled under one of the unit's ESF projects)
+    by where they are found, matched across the insats' projects by dbt."""
     rows = con.execute(
-        "with persons as (select reconciliation.person_key, "
-        "bool_or(reconciliation.in_case_system) as in_case_system, "
-        "bool_or(reconciliation.in_scb) as in_scb, "
-        "bool_or($2 = $3 or projects.unit = $2) as at_unit "
-        "from marts.scb_reconciliation as reconciliation "
-        "left join raw.esf_projects as projects using (esf_project) "
-        "where reconciliation.insats = $1 group by reconciliation.person_key) "
-        "select case when in_case_system and in_scb then 'both' "
-        "when in_case_system then 'only_case_system' else 'only_scb' end, count(*) "
-        "from persons where at_unit group by all",
+        "select status, count(*) from marts.scb_reconciliation_persons "
+        "where insats = $1 and ($2 = $3 or list_contains(units, $2)) group by status",
         [insats, unit, ALL_UNITS],
     ).fetchall()
     counts = dict.fromkeys(SCB_STATUSES, 0)
@@ -209,9 +186,8 @@ def small_cells(report: dict) -> list[str]:
     """Paths of person counts of 1-4: exact here for scripts, masked in Markdown and Excel."""
     counts = FLOW_KEYS + ["goal_exits", "exits_excluding_dropouts", "work_or_studies_exits"]
     paths = [key for key in counts if is_small(report[key])]
-    reasons = report["exits_by_reason"] or {}
-    paths += [f"exits_by_reason.{k}" for k, v in reasons.items() if is_small(v)]
-    for group, counts in (report["gender"] or {}).items():
+    paths += [f"exits_by_reason.{k}" for k, v in report["exits_by_reason"].items() if is_small(v)]
+    for group, counts in report["gender"].items():
         paths += [f"gender.{group}.{k}" for k, v in counts.items() if is_small(v)]
     scb = report["scb_reconciliation"]
     paths += [f"scb_reconciliation.{k}" for k, v in scb.items() if is_small(v)]
@@ -226,7 +202,7 @@ def period_report(
     with _connect(warehouse) as con:
         _check_scope(con, insats, unit)
         params = [insats, unit, date_from, date_to]
-        summary = _summary(con, params)
+        summary = _macro_rows(con, "period_summary", params)[0]
         budget, forecast_date = _budget(con, insats, date_to)
         report = {
             "insats": insats,

@@ -43,11 +43,6 @@ BUDGET_COLUMNS = {
     "forecast_result": "Prognostiserat resultat",
 }
 TOTAL_COST_LINE = "Totalt"
-UNAVAILABLE = "Uppdelningen finns ännu inte i det publicerade lagret för valfria datum."
-STANDARD_PERIODS_ONLY = (
-    "Avslutsorsaker finns för månader, tertial, kalenderår och juli–juni; "
-    "välj en sådan period för att se uppdelningen."
-)
 DEFINITIONS = [
     "Räkneenhet är en inskrivningsperiod: en persons sammanhängande inskrivning i insatsen. "
     "Överlappande inskrivningar (t.ex. vid två enheter) räknas som en.",
@@ -100,11 +95,9 @@ def _flows(report: dict) -> Section:
 
 
 def _exit_reasons(report: dict) -> Section:
-    reasons = report["exits_by_reason"]
-    rows = [[reason, masked(count)] for reason, count in (reasons or {}).items()]
+    rows = [[reason, masked(count)] for reason, count in report["exits_by_reason"].items()]
     rows.append(["Totalt", masked(report["exited"])])
-    notes = [] if reasons is not None else [STANDARD_PERIODS_ONLY]
-    return Section("Avslutsorsaker", ["Avslutsorsak", "Antal avslut"], rows, notes)
+    return Section("Avslutsorsaker", ["Avslutsorsak", "Antal avslut"], rows)
 
 
 def _results(report: dict) -> Section:
@@ -144,8 +137,6 @@ def _results(report: dict) -> Section:
 
 
 def _gender(report: dict) -> Section:
-    if report["gender"] is None:
-        return Section("Kön", ["", *GENDER_COLUMNS.values()], [], [UNAVAILABLE])
     rows = [
         [label] + [masked(report["gender"][key].get(code, 0)) for code in GENDER_COLUMNS]
         for key, label in GENDER_ROWS.items()

@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -22,40 +20,21 @@ import pytest
 import yaml
 from python_calamine import CalamineWorkbook
 
-from tests.reference.pipeline import PIPELINE_TIMEOUT_SECONDS, REPO, case_env
+from tests.conftest import DemoRun
 
 pytestmark = pytest.mark.slow
-PARTICIPANTS = 300
-SEED = 11
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
-    """Generate the demo landing, run `python -m pipelines.run`, return manifest and warehouse.
-
-    The manifest gets the configured SCB tolerance (`scb_tolerance`) and `landing`."""
-    root = tmp_path_factory.mktemp("quality_demo")
-    env = case_env(root)
-    landing, config = root / "landing", root / "config" / "insatser.yml"
-    generate = [sys.executable, "-m", "pipelines.demo", "--participants", str(PARTICIPANTS)]
-    generate += ["--seed", str(SEED), "--out", str(landing), "--config-out", str(config)]
-    subprocess.run(generate, cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
-    run = subprocess.run(
-        [sys.executable, "-m", "pipelines.run"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=PIPELINE_TIMEOUT_SECONDS,
-        check=False,
-    )
-    work_db = root / "work" / "warehouse_work.duckdb"
-    assert work_db.exists(), run.stdout[-3000:] + run.stderr[-3000:]
-    manifest = json.loads((landing / "demo_manifest.json").read_text(encoding="utf-8"))
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    manifest["scb_tolerance"] = settings["quality"]["scb_reconciliation_tolerance"]
-    manifest["landing"] = str(landing)
-    return manifest, root / "warehouse.duckdb" if (root / "warehouse.duckdb").exists() else work_db
+def planted(demo_run: DemoRun) -> tuple[dict, Path]:
+    """The shared demo run's manifest (with the configured SCB tolerance and the landing
+    folder added) and its published warehouse."""
+    settings = demo_run.settings
+    manifest = json.loads(demo_run.manifest.read_text(encoding="utf-8"))
+    config = yaml.safe_load(settings.config.read_text(encoding="utf-8"))
+    manifest["scb_tolerance"] = config["quality"]["scb_reconciliation_tolerance"]
+    manifest["landing"] = str(settings.landing)
+    return manifest, settings.warehouse
 
 
 def _current_case_files(manifest: dict) -> list[dict]:
@@ -115,8 +94,8 @@ def _hidden(rows: list[list[str]], pattern: str) -> int:
     return sum(any(re.fullmatch(pattern, cell.strip()) for cell in row) for row in rows)
 
 
-def test_missing_kartlaggning_per_field(demo_run: tuple[dict, Path]) -> None:
-    manifest, warehouse = demo_run
+def test_missing_kartlaggning_per_field(planted: tuple[dict, Path]) -> None:
+    manifest, warehouse = planted
     planted = _planted(manifest, "missing_kartlaggning_excluding_felregistrering")
     # impossible Kartläggningsdatum are nulled at ingest, so they are missing too
     planted["assessment_date"] += _planted(manifest, "impossible_date")["assessment_date"]
@@ -127,14 +106,14 @@ def test_missing_kartlaggning_per_field(demo_run: tuple[dict, Path]) -> None:
         assert count - rejected <= found[field] <= count, (field, count, found[field], rejected)
 
 
-def test_invalid_personnummer(demo_run: tuple[dict, Path]) -> None:
-    manifest, warehouse = demo_run
+def test_invalid_personnummer(planted: tuple[dict, Path]) -> None:
+    manifest, warehouse = planted
     found = sum(_found(warehouse, "rejects:invalid_personnummer").values())
     assert found == _planted(manifest, "invalid_checksum_rows")["invalid_checksum_rows"]
 
 
-def test_unknown_labels_per_field(demo_run: tuple[dict, Path]) -> None:
-    manifest, warehouse = demo_run
+def test_unknown_labels_per_field(planted: tuple[dict, Path]) -> None:
+    manifest, warehouse = planted
     raw_field = {
         "exit_reason": "exit_reason",
         "income_at_enrolment": "income_source_at_enrolment",
@@ -149,15 +128,15 @@ def test_unknown_labels_per_field(demo_run: tuple[dict, Path]) -> None:
         assert found[raw_field[field]] + _hidden(rejected, labels) == count, field
 
 
-def test_plus_separator_gives_an_impossible_age(demo_run: tuple[dict, Path]) -> None:
-    manifest, warehouse = demo_run
+def test_plus_separator_gives_an_impossible_age(planted: tuple[dict, Path]) -> None:
+    manifest, warehouse = planted
     found = _found(warehouse, "range:age_at_enrolment")["age_at_enrolment"]
     hidden = _hidden(_rejected_rows(manifest, warehouse), r"\d{6}\+\d{4}")
     assert found + hidden == _planted(manifest, "plus_separator_rows")["plus_separator_rows"]
 
 
-def test_scb_difference_over_tolerance_is_flagged(demo_run: tuple[dict, Path]) -> None:
-    manifest, warehouse = demo_run
+def test_scb_difference_over_tolerance_is_flagged(planted: tuple[dict, Path]) -> None:
+    manifest, warehouse = planted
     tolerance = manifest["scb_tolerance"]
     over = {}
     for entry in manifest["files"]:
@@ -179,8 +158,8 @@ def test_scb_difference_over_tolerance_is_flagged(demo_run: tuple[dict, Path]) -
             assert flagged == (0, 0)
 
 
-def test_no_personnummer_in_quality_tables(demo_run: tuple[dict, Path]) -> None:
-    _, warehouse = demo_run
+def test_no_personnummer_in_quality_tables(planted: tuple[dict, Path]) -> None:
+    _, warehouse = planted
     personnummer_like = r"(^|[^0-9.])\d{6}(\d{2})?[-+]?\d{4}([^0-9]|$)"  # not decimals
     leaks = _query(
         warehouse,

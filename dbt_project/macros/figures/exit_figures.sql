@@ -52,3 +52,19 @@
             and episodes.exit_date between requests.period_start and requests.period_end
     group by requests.request_id
 {%- endmacro %}
+
+{#- Exits (avslut) per exit reason in any periods, straight from the episodes; a missing
+    reason is 'Okänd', as in marts.exits_by_reason. Used by the table macro
+    marts.period_exits_by_reason(). -#}
+{% macro exits_by_reason_figures(requests, episodes) -%}
+    select
+        requests.request_id,
+        coalesce(episodes.exit_reason, 'Okänd') as exit_reason,
+        count(*) as exits
+    from {{ requests }} as requests
+    inner join {{ episodes }} as episodes
+        on
+            {{ in_requested_group('requests', 'episodes') }}
+            and episodes.exit_date between requests.period_start and requests.period_end
+    group by requests.request_id, coalesce(episodes.exit_reason, 'Okänd')
+{%- endmacro %}

@@ -49,3 +49,30 @@
                 and requests.period_start > before_start.event_date
     )
 {%- endmacro %}
+
+{#- Flows of any periods per gender (kön), straight from the episodes, with the running
+    balances' definitions: active at the end of a day = enrolled on or before it and not
+    exited on or before it. So, per gender, active_at_start + enrolled - exited =
+    active_at_end, and the genders add up to flow_figures. Only episodes active at some
+    time in the period are read. Used by the table macro marts.period_summary_by_gender(). -#}
+{% macro flows_by_gender(requests, episodes) -%}
+    select
+        *,
+        active_at_start + enrolled as served
+    from (
+        select
+            requests.request_id,
+            episodes.gender,
+            count_if(episodes.enrolment_date < requests.period_start) as active_at_start,
+            count_if(episodes.enrolment_date >= requests.period_start) as enrolled,
+            count_if(episodes.exit_date <= requests.period_end) as exited,
+            count_if(coalesce(episodes.exit_date > requests.period_end, true)) as active_at_end
+        from {{ requests }} as requests
+        inner join {{ episodes }} as episodes
+            on
+                {{ in_requested_group('requests', 'episodes') }}
+                and episodes.enrolment_date <= requests.period_end
+                and coalesce(episodes.exit_date >= requests.period_start, true)
+        group by requests.request_id, episodes.gender
+    )
+{%- endmacro %}

@@ -13,7 +13,8 @@ case_rows as (
 ),
 
 insats_config as (
-    select * from {{ ref('stg_raw__insats_config') }}
+    -- Configured rules, or the configuration's defaults for an unconfigured insats.
+    select * from {{ ref('int_insats_rules_defaulted') }}
 ),
 
 observed as (

@@ -6,9 +6,49 @@ episodes as (
     select * from {{ ref('int_enrolment_episodes_merged') }}
 ),
 
+esf_rows as (
+    select * from {{ ref('stg_raw__esf_participants') }}
+    where not is_protected_identity and person_id is not null
+),
+
+esf_projects as (
+    select * from {{ ref('stg_raw__esf_projects') }}
+),
+
+status_occupations as (
+    select * from {{ ref('esf_status_occupations') }}
+),
+
+-- Sysselsättning vid inskrivning: SCB's Status_start of the same person in an ESF project
+-- of the insats, from the report row starting closest to the enrolment.
+occupations_at_enrolment as (
+    select
+        episodes.enrolment_id,
+        first(
+            status_occupations.occupation
+            order by
+                abs(
+                    esf_rows.start_date
+                    - coalesce(episodes.enrolment_date, episodes.referral_date)
+                ),
+                esf_rows.start_date,
+                status_occupations.occupation
+        ) as occupation
+    from episodes
+    inner join esf_projects
+        on episodes.insats = esf_projects.insats
+    inner join esf_rows
+        on
+            esf_projects.esf_project = esf_rows.esf_project
+            and episodes.person_key = esf_rows.person_id
+    inner join status_occupations
+        on esf_rows.status_start_code = status_occupations.code
+    group by episodes.enrolment_id
+),
+
 final as (
     select
-        enrolment_id,
+        episodes.enrolment_id,
         person_key,
         is_protected_identity,
         insats,
@@ -32,8 +72,7 @@ final as (
         age_band,
         income_source_at_enrolment,
         income_source_at_exit,
-        -- No source delivers sysselsättning at enrolment yet (see the model description).
-        cast(null as varchar) as occupation_at_enrolment,
+        coalesce(occupations_at_enrolment.occupation, 'Okänd') as occupation_at_enrolment,
         occupation_at_exit,
         assessment_date,
         case_ids,
@@ -44,6 +83,8 @@ final as (
         case_rows,
         observed_to_date
     from episodes
+    left join occupations_at_enrolment
+        on episodes.enrolment_id = occupations_at_enrolment.enrolment_id
 )
 
 select * from final

@@ -1,6 +1,6 @@
 {#- Sysselsättning före/efter: exited episodes per insats × period by occupation at
-    enrolment (before) and at exit (after). No source delivers sysselsättning at enrolment
-    yet, so `before` is 'Uppgift saknas' until one does. -#}
+    enrolment (before: from SCB Status_start for ESF participants, else 'Okänd') and at
+    exit (after). -#}
 
 with
 

@@ -14,7 +14,7 @@ periods as (
 ),
 
 insats_config as (
-    select * from {{ ref('stg_raw__insats_config') }}
+    select * from {{ ref('int_insats_rules_defaulted') }}
 ),
 
 breakdowns as (

@@ -2,8 +2,11 @@
     (raw.stated_figures) against the same figure computed for the same insats, unit and
     dates with the definitions of marts.period_summary(). difference = stated - computed.
     A figure is consistent when the difference is within rounding: half a percentage point
-    for shares, 0.05 months for throughput, 0.5 for counts and kronor. An unknown figure
-    name gets no computed value and is flagged inconsistent. -#}
+    for shares, 0.05 months for throughput, 0.5 for counts and kronor. The ESF figures
+    count persons of marts.esf_participants whose reported participation overlaps the
+    dates (a unit counts its own persons, not those at 'Flera enheter'). An unknown figure
+    name gets no computed value and is flagged inconsistent. The supported names are
+    listed in _marts__models.yml. -#}
 
 with
 
@@ -24,7 +27,11 @@ costs as (
 ),
 
 insats_config as (
-    select * from {{ ref('stg_raw__insats_config') }}
+    select * from {{ ref('int_insats_rules_defaulted') }}
+),
+
+esf as (
+    select * from {{ ref('esf_participants') }}
 ),
 
 requests as (
@@ -43,6 +50,21 @@ requests as (
 
 summaries as (
     {{ period_summary_rows('requests', 'balances', 'episodes', 'costs', 'insats_config') }}
+),
+
+esf_figures as (
+    select
+        requests.request_id,
+        count(distinct esf.person_key) as esf_participants,
+        count(distinct esf.person_key) filter (where esf.months_enrolled >= 3)
+            as esf_cohort_over_3_months
+    from requests
+    inner join esf
+        on
+            {{ in_requested_group('requests', 'esf') }}
+            and esf.start_date <= requests.period_end
+            and coalesce(esf.end_date, requests.period_end) >= requests.period_start
+    group by requests.request_id
 ),
 
 computed as (
@@ -69,6 +91,8 @@ computed as (
             when 'cost_per_participant' then summaries.cost_per_served
             when 'cost_per_served' then summaries.cost_per_served
             when 'cost_per_goal' then summaries.cost_per_goal
+            when 'esf_participants' then coalesce(esf_figures.esf_participants, 0)
+            when 'esf_cohort_over_3_months' then coalesce(esf_figures.esf_cohort_over_3_months, 0)
         end as computed_value,
         case
             when requests.figure like '%share' then 0.005
@@ -78,6 +102,8 @@ computed as (
     from requests
     left join summaries
         on requests.request_id = summaries.request_id
+    left join esf_figures
+        on requests.request_id = esf_figures.request_id
 ),
 
 final as (

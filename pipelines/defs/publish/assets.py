@@ -22,7 +22,7 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
     check skips it), so readers keep the last good warehouse when a run goes wrong.
     """
     with warehouse.connect() as con:
-        published_at = stamp_publication(con, context.run_id)
+        published_at = stamp_publication(con, context.run.run_id)
     settings = warehouse.settings
     size = publish(settings.work_db, settings.warehouse)
     return dg.MaterializeResult(
