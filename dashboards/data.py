@@ -17,11 +17,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from pipelines.disclosure import MASK, small_counts
 from pipelines.settings import load_settings
 
 CACHE_TTL_SECONDS = 600
-MIN_CELL = 5
-MASK = "<5"
 ALL_INSATSER = "Alla insatser"
 ALL_UNITS = "Alla enheter"
 TRANSITION_TABLES = {
@@ -101,11 +100,9 @@ def mask_small_cells(
     person) are masked when any count they rest on is small, since they would reveal it.
     """
     masked = df.copy()
-    small = {col: df[col].between(0, MIN_CELL, inclusive="neither") for col in counts}
+    small = {col: small_counts(df[col]) for col in counts}
     for col, basis in (derived or {}).items():
-        hidden = pd.concat(
-            [df[b].between(0, MIN_CELL, inclusive="neither") for b in basis], axis=1
-        ).any(axis=1)
+        hidden = pd.concat([small_counts(df[b]) for b in basis], axis=1).any(axis=1)
         masked[col] = masked[col].astype(object).where(~hidden, MASK)
     for col, hidden in small.items():
         masked[col] = masked[col].astype(object).where(~hidden, MASK)

@@ -24,13 +24,34 @@ class InsatsRequirement:
     completeness_threshold: float
 
 
+def _insats_rules_cte(run: QualityRun) -> str:
+    """Each configured insats' requirements, and the configuration's defaults for every
+    insats in the current case rows that the configuration does not name."""
+    return f"""{current_cases_cte(run.code_labels)},
+    insats_rules as (
+        select insats, mandatory_fields, grace_days, completeness_threshold
+        from raw.insats_config
+        union all
+        select unconfigured.insats, defaults.mandatory_fields, defaults.grace_days,
+            defaults.completeness_threshold
+        from (
+            select distinct insats from current_cases
+            where insats is not null
+                and insats not in (select insats from raw.insats_config)
+        ) as unconfigured
+        cross join raw.insats_config_defaults as defaults
+    )"""
+
+
 def insats_requirements(
-    con: duckdb.DuckDBPyConnection, declaration: SuiteDeclaration
+    con: duckdb.DuckDBPyConnection, declaration: SuiteDeclaration, run: QualityRun
 ) -> list[InsatsRequirement]:
-    """Requirements per configured insats; a field the suite cannot check is a config error."""
+    """Requirements per insats (configured or defaulted); a field the suite cannot check is
+    a configuration error."""
     rows = con.sql(
+        f"with {_insats_rules_cte(run)} "
         "select insats, mandatory_fields, grace_days, completeness_threshold "
-        "from raw.insats_config order by insats"
+        "from insats_rules order by insats"
     ).fetchall()
     known = set(declaration.parameters["fields"])
     requirements = []
@@ -56,14 +77,14 @@ def _present(expression: str, declaration: SuiteDeclaration) -> str:
 def _due_cases_sql(declaration: SuiteDeclaration, run: QualityRun) -> str:
     """Enrolments whose kartläggning is due, with only the columns the suite reads."""
     fields = ", ".join(f"current_cases.{column}" for column in declaration.parameters["fields"])
-    return f"""with {current_cases_cte(run.code_labels)},
+    return f"""with {_insats_rules_cte(run)},
     due as (
         select current_cases.organisation, current_cases.insats, current_cases.unit,
             current_cases.caseworker, current_cases.case_id, {fields},
             config.mandatory_fields,
             current_cases.enrolment_date + config.grace_days as since_date
         from current_cases
-        inner join raw.insats_config as config on current_cases.insats = config.insats
+        inner join insats_rules as config on current_cases.insats = config.insats
         where current_cases.enrolment_date is not null
             and current_cases.enrolment_date + config.grace_days <= date {literal(run.as_of)}
     )"""
@@ -110,7 +131,8 @@ def build_case_enrolments_completeness_suite(
 def batches(
     con: duckdb.DuckDBPyConnection, declaration: SuiteDeclaration, run: QualityRun
 ) -> list[tuple[pd.DataFrame, gx.ExpectationSuite]]:
-    """One batch and suite per configured insats with enrolments due for kartläggning."""
+    """One batch and suite per insats (configured or defaulted) with enrolments due for
+    kartläggning."""
     due = frame(con, declaration, run)
     per_insats = dict(list(due.groupby("insats", observed=True)))
     return [
@@ -118,7 +140,7 @@ def batches(
             per_insats[requirement.insats],
             build_case_enrolments_completeness_suite(declaration, requirement),
         )
-        for requirement in insats_requirements(con, declaration)
+        for requirement in insats_requirements(con, declaration, run)
         if requirement.insats in per_insats and requirement.mandatory_fields
     ]
 

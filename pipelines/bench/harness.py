@@ -3,6 +3,7 @@ the incremental case on top of one size's warehouse; summarised as medians."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import sys
@@ -16,6 +17,7 @@ from pipelines.bench.dashboard_queries import dashboard_latency
 from pipelines.bench.delivery import deliver_next_day
 from pipelines.bench.landings import Landing, demo_landing, generator_version, link_copy
 from pipelines.bench.machine import machine_facts
+from pipelines.bench.report import failure_prefix
 from pipelines.bench.runs import rows_read, run_floor, run_paths, run_pipeline
 
 
@@ -96,6 +98,7 @@ def bench_size(plan: Plan, landing: Landing) -> tuple[dict[str, object], Path]:
     Returns the result and the last pipeline run's folder (its warehouse stays for reuse).
     """
     pipeline_runs, floor_runs = [], []
+    load_at_start = os.getloadavg()[0]
     repeats = plan.repeats_of(landing.participants)
     for repeat in range(1, repeats + 1):
         run_dir = _fresh_run_dir(plan, f"{landing.participants}_{repeat}")
@@ -112,6 +115,7 @@ def bench_size(plan: Plan, landing: Landing) -> tuple[dict[str, object], Path]:
     result = {
         "participants": landing.participants,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average": {"at_start": load_at_start, "at_end": os.getloadavg()[0]},
         "repeats": repeats,
         "landing": landing.facts,
         "pipeline": {"median": pipeline, "runs": pipeline_runs},
@@ -176,7 +180,7 @@ def run_plan(plan: Plan, on_progress) -> dict[str, object]:
             _bench_one_size(plan, participants, results)
         except Exception as error:  # a failed size is reported; the other sizes still run
             log(f"{participants}: failed: {error}")
-            results["failures"].append(f"failed at {participants} participants: {error}")
+            results["failures"].append(f"{failure_prefix(participants)} {error}")
         log(f"{participants}: done in {time.perf_counter() - started:.0f} s")
         on_progress(results)
     return results

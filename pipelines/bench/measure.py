@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.2
+ORPHAN_TIMEOUT_SECONDS = 600
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -45,35 +46,50 @@ def _parent_map() -> dict[int, int]:
     return parents
 
 
-def _tree_rss_bytes(root: int) -> int:
-    """Resident memory of `root` and all its descendants right now."""
+def _tree(root: int) -> list[int]:
+    """`root` and all its descendants right now."""
     children: dict[int, list[int]] = {}
     for pid, parent in _parent_map().items():
         children.setdefault(parent, []).append(pid)
-    total, pending = 0, [root]
+    tree, pending = [], [root]
     while pending:
         pid = pending.pop()
+        tree.append(pid)
         pending.extend(children.get(pid, []))
-        try:
-            resident_pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        total += resident_pages * PAGE_BYTES
-    return total
+    return tree
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_BYTES
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the process tree's resident memory until told to stop."""
+    """Samples the process tree's resident memory until told to stop, and remembers every
+    process seen in it."""
 
     def __init__(self, root: int) -> None:
         super().__init__(daemon=True)
         self.root = root
         self.peak = 0
+        self.seen: set[int] = set()
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(SAMPLE_SECONDS):
-            self.peak = max(self.peak, _tree_rss_bytes(self.root))
+            tree = _tree(self.root)
+            self.seen.update(tree)
+            self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in tree))
+
+
+def _wait_for_orphans(pids: set[int], timeout: float = ORPHAN_TIMEOUT_SECONDS) -> None:
+    """Wait until processes the child started and left behind (e.g. a dbt process still
+    holding the database when its parent failed) have ended, so the next run can start."""
+    deadline = time.monotonic() + timeout
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(SAMPLE_SECONDS)
 
 
 def run_measured(
@@ -92,6 +108,7 @@ def run_measured(
         wall = time.perf_counter() - start
         sampler.done.set()
         sampler.join()
+        _wait_for_orphans(sampler.seen - {process.pid})
         process.returncode = os.waitstatus_to_exitcode(status)
     return Measurement(
         started_at=started_at,

@@ -46,6 +46,11 @@ METHOD = """\
 """
 
 
+def failure_prefix(participants: int) -> str:
+    """How a failed size's note begins, so measuring it again replaces the note."""
+    return f"failed at {participants} participants:"
+
+
 def read_previous(folder: Path) -> dict | None:
     """The results of an earlier benchmark in `folder`, if there is one."""
     path = folder / "BENCHMARKS.json"
@@ -55,11 +60,16 @@ def read_previous(folder: Path) -> dict | None:
 def merge_previous(results: Mapping, previous: Mapping) -> dict:
     """This run's sizes beside the earlier ones it did not measure, so one size can be
     measured again, or the largest one later, without redoing the rest."""
-    measured = {size["participants"] for size in results["sizes"]}
-    kept = [size for size in previous["sizes"] if size["participants"] not in measured]
+    attempted = set(results["plan"]["sizes"])
+    kept = [size for size in previous["sizes"] if size["participants"] not in attempted]
     sizes = sorted([*kept, *results["sizes"]], key=lambda size: size["participants"])
     incremental = results["incremental"] or previous.get("incremental")
-    failures = [*previous.get("failures", []), *results["failures"]]
+    old_failures = [
+        failure
+        for failure in previous.get("failures", [])
+        if not any(failure.startswith(failure_prefix(size)) for size in attempted)
+    ]
+    failures = [*old_failures, *results["failures"]]
     return dict(results) | {"sizes": sizes, "incremental": incremental, "failures": failures}
 
 
@@ -211,11 +221,17 @@ def landings_section(sizes: Sequence[Mapping]) -> str:
             seconds(size["landing"]["generator_seconds"]),
             size["landing"].get("generator_version", "-"),
             size.get("measured_at", "-"),
+            _load(size.get("load_average")),
         ]
         for size in sizes
     ]
     header = ["participants", "files", "size", "generator time (once, cached)", "generator"]
-    return "## Demo landings\n\n" + table([*header, "measured at"], rows)
+    header += ["measured at", "load average (1 min) before / after"]
+    return "## Demo landings\n\n" + table(header, rows)
+
+
+def _load(load: Mapping | None) -> str:
+    return "-" if load is None else f"{load['at_start']:.1f} / {load['at_end']:.1f}"
 
 
 def incremental_section(incremental: Mapping | None) -> str:
@@ -274,18 +290,33 @@ def notes_section(notes: Sequence[str]) -> str:
     return "## Notes\n\n" + "".join(f"- {note}\n" for note in notes) if notes else ""
 
 
-def markdown(results: Mapping) -> str:
+def intro(results: Mapping) -> str:
+    """Title, the command that measured, and which sizes an earlier run measured."""
     plan = results["plan"]
     command = "python -m pipelines.bench --sizes " + " ".join(map(str, plan["sizes"]))
     command += f" --repeats {plan['repeats']}"
     command += "".join(f" --repeats-for {size}={n}" for size, n in plan["repeats_for"].items())
-    intro = (
+    earlier = [
+        number(size["participants"])
+        for size in results["sizes"]
+        if size["participants"] not in plan["sizes"]
+    ]
+    kept = (
+        f" Sizes {', '.join(earlier)} were kept from an earlier run (`--keep-measured`); "
+        "each size's own time is under *Demo landings*."
+        if earlier
+        else ""
+    )
+    return (
         f"# Benchmarks\n\nMeasured {results['generated_at']} with `{command}` "
-        f"(seed {plan['seed']}, generator {plan['generator_version']}). "
+        f"(seed {plan['seed']}, generator {plan['generator_version']}).{kept} "
         "Regenerate with `make bench`.\n"
     )
+
+
+def markdown(results: Mapping) -> str:
     sections = [
-        intro,
+        intro(results),
         machine_section(results["machine"]),
         targets_section(results["targets"]),
         sizes_section(results["sizes"]),

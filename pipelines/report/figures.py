@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.report.sections import TOTAL_COST_LINE, is_small
+from pipelines.disclosure import is_small
+from pipelines.report.sections import TOTAL_COST_LINE
 
 ALL_UNITS = "Alla enheter"
 FLOW_KEYS = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-MIN_CELL = 5
-MASK = "<5"
+from pipelines.disclosure import MASK, MIN_CELL, is_small
+
 Cell = str | int | float | None
 
 FLOW_LABELS = {
@@ -67,11 +67,6 @@ class Section:
     columns: list[str]
     rows: list[list[Cell]]
     notes: list[str] = field(default_factory=list)
-
-
-def is_small(count: int | None) -> bool:
-    """A person count that would let a reader single someone out."""
-    return count is not None and 0 < count < MIN_CELL
 
 
 def masked(count: int | None) -> Cell:

@@ -9,8 +9,15 @@ identities, p07 and one protected still active, p08 in the queue.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
 
+import duckdb
 import pytest
+
+from expectations.declarations import declaration
+from expectations.run_context import QualityRun
+from expectations.runner import run_suite
 
 Query = Callable[..., list[tuple]]
 MONTH = 30.4375
@@ -249,3 +256,129 @@ def test_report_macros_match_the_marts(query: Query) -> None:
         "from marts.budget_status('Team A', date '2024-03-31') order by cost_line"
     )
     assert status[1] == ("Personal", 100000, 20000)
+
+
+def test_scb_reconciliation_persons_once_per_insats_with_their_units(query: Query) -> None:
+    """p06 is in both projects: one person, both sources, listed at both units."""
+    rows = query(
+        "select person_key, status, units from marts.scb_reconciliation_persons "
+        "where insats = 'Team A' order by person_key"
+    )
+    assert rows == [
+        ("p01", "only_case_system", ["Hässleholm"]),
+        ("p02", "both", ["Hässleholm"]),
+        ("p03", "only_case_system", ["Hässleholm"]),
+        ("p04", "only_case_system", ["Hässleholm"]),
+        ("p06", "both", ["Hässleholm", "Kristianstad"]),
+        ("p07", "only_case_system", ["Kristianstad"]),
+        ("p09", "only_case_system", ["Kristianstad"]),
+        ("p20", "only_scb", ["Kristianstad"]),
+    ]
+
+
+def test_occupation_at_enrolment_from_scb_status_start(query: Query) -> None:
+    rows = query(
+        "select insats, person_key, occupation_at_enrolment from marts.enrolments "
+        "where person_key in ('p01', 'p02', 'p06') order by insats, person_key"
+    )
+    assert rows == [
+        ("Team A", "p01", "Okänd"),  # in no ESF report
+        ("Team A", "p02", "Arbete osubventionerat"),  # Status_start 1
+        ("Team A", "p06", "Studier"),  # the report row starting at the enrolment: 4
+        ("Team B", "p01", "Okänd"),
+    ]
+    [(missing,)] = query(
+        "select count(*) from marts.enrolments where occupation_at_enrolment is null"
+    )
+    assert missing == 0
+
+
+def test_unconfigured_insats_is_classified_by_the_defaults(query: Query) -> None:
+    rows = query(
+        "select person_key, is_goal, is_dropout, goal_definition from marts.enrolments "
+        "where insats = 'Team C' order by person_key"
+    )
+    assert [row[:3] for row in rows] == [("p30", True, False), ("p31", False, True)]
+    assert all(
+        row[3].startswith("Insatsen saknas i konfigurationen, standardvärdena gäller")
+        for row in rows
+    )
+    [(goal_share, definition)] = query(
+        "select goal_share, goal_definition from marts.period_summary("
+        "'Team C', 'Alla enheter', date '2023-01-01', date '2023-12-31')"
+    )
+    assert goal_share == 1.0  # Arbete of the exits excluding the Avbrott dropout
+    assert "Arbete eller Studier" in definition
+
+
+def test_unconfigured_insats_gets_completeness_findings(edge_case_warehouse: Path) -> None:
+    """The defaults' mandatory field (education_level) is required of Team C's enrolments."""
+    run = QualityRun(as_of=date(2024, 12, 31), run_at=datetime(2024, 12, 31, tzinfo=UTC))
+    with duckdb.connect(str(edge_case_warehouse), read_only=True) as con:
+        outcome = run_suite(con, declaration("kartlaggning_completeness"), run)
+        findings = outcome.findings(con)
+    team_c = outcome.results[outcome.results["expectation"].str.endswith(":Team C")]
+    assert team_c["expectation"].tolist() == ["completeness:education_level:Team C"]
+    assert not team_c["success"].any()
+    assert sorted(findings[findings["insats"] == "Team C"]["case_id"]) == ["C1", "C2"]
+    assert set(findings["insats"]) == {"Team C"}  # Team A and B require no fields
+
+
+@pytest.mark.parametrize(
+    ("unit", "date_from", "date_to"),
+    [
+        ("Alla enheter", "2024-01-01", "2024-12-31"),
+        ("Hässleholm", "2024-01-15", "2024-02-15"),
+        ("Kristianstad", "2024-05-02", "2024-09-30"),
+    ],
+)
+def test_period_summary_by_gender_balances_and_adds_up(
+    query: Query, unit: str, date_from: str, date_to: str
+) -> None:
+    args = [unit, date_from, date_to]
+    rows = query(
+        "select gender, active_at_start, enrolled, exited, active_at_end, served "
+        "from marts.period_summary_by_gender('Team A', ?, ?::date, ?::date)",
+        args,
+    )
+    assert rows, "every chosen period has participants"
+    for _, start, enrolled, exited, end, served in rows:
+        assert (start + enrolled - exited, start + enrolled) == (end, served)
+    [total] = query(
+        "select active_at_start, enrolled, exited, active_at_end, served "
+        "from marts.period_summary('Team A', ?, ?::date, ?::date)",
+        args,
+    )
+    assert tuple(sum(row[i] for row in rows) for i in range(1, 6)) == total
+
+
+def test_period_summary_by_gender_for_2024(query: Query) -> None:
+    rows = query(
+        "select gender, enrolled, active_at_end, served from marts.period_summary_by_gender("
+        "'Team A', 'Alla enheter', date '2024-01-01', date '2024-12-31')"
+    )
+    # Women: p02, p03, p06 and the two protected identities (one still active); men: p01,
+    # p04, p07 (active) and p09.
+    assert rows == [("K", 5, 1, 5), ("M", 4, 1, 4)]
+
+
+def test_period_exits_by_reason_for_any_dates(query: Query) -> None:
+    whole_year = query(
+        "select exit_reason, exits from marts.period_exits_by_reason("
+        "'Team A', 'Alla enheter', date '2024-01-01', date '2024-12-31')"
+    )
+    mart = query(
+        "select exit_reason, exits from marts.exits_by_reason where insats = 'Team A' "
+        "and unit = 'Alla enheter' and period_type = 'calendar_year' and period_label = '2024'"
+    )
+    assert dict(whole_year) == dict(mart)
+    assert sum(exits for _, exits in whole_year) == 7
+    part = query(
+        "select exit_reason, exits from marts.period_exits_by_reason("
+        "'Team A', 'Alla enheter', date '2024-02-09', date '2024-06-01')"
+    )
+    assert part == [
+        ("Annan arbetslivsinriktad rehabilitering", 1),
+        ("Arbete", 1),
+        ("Medicinsk rehabilitering", 1),
+    ]

@@ -181,6 +181,15 @@ def test_insats_config_defaults_and_tables(finsam_env: Settings) -> None:
     assert query(finsam_env, "SELECT figure, stated_value FROM raw.stated_figures") == [
         ("cost_per_participant", 17227.0)
     ]
+    # The defaults, for insatser in the data but absent from the configuration.
+    [defaults] = query(
+        finsam_env,
+        "SELECT goal_reasons, dropout_reasons, trial_days, exclude_dropouts_from_goal_share, "
+        "len(mandatory_fields), grace_days, completeness_threshold, goal_definition "
+        "FROM raw.insats_config_defaults",
+    )
+    assert defaults[:7] == (["Arbete", "Studier"], ["Avbrott"], 0, True, 9, 30, 0.8)
+    assert defaults[7].startswith("Andel i mål = avslut med orsak Arbete eller Studier")
 
 
 def test_bad_config_names_the_key(finsam_env: Settings) -> None:

@@ -65,7 +65,7 @@
             episodes.gender,
             count_if(episodes.enrolment_date < requests.period_start) as active_at_start,
             count_if(episodes.enrolment_date >= requests.period_start) as enrolled,
-            count_if(episodes.exit_date <= requests.period_end) as exited,
+            count_if(coalesce(episodes.exit_date <= requests.period_end, false)) as exited,
             count_if(coalesce(episodes.exit_date > requests.period_end, true)) as active_at_end
         from {{ requests }} as requests
         inner join {{ episodes }} as episodes

@@ -46,9 +46,18 @@ occupations_at_enrolment as (
     group by episodes.enrolment_id
 ),
 
+with_occupation as (
+    select
+        episodes.*,
+        coalesce(occupations_at_enrolment.occupation, 'Okänd') as occupation_at_enrolment
+    from episodes
+    left join occupations_at_enrolment
+        on episodes.enrolment_id = occupations_at_enrolment.enrolment_id
+),
+
 final as (
     select
-        episodes.enrolment_id,
+        enrolment_id,
         person_key,
         is_protected_identity,
         insats,
@@ -72,7 +81,7 @@ final as (
         age_band,
         income_source_at_enrolment,
         income_source_at_exit,
-        coalesce(occupations_at_enrolment.occupation, 'Okänd') as occupation_at_enrolment,
+        occupation_at_enrolment,
         occupation_at_exit,
         assessment_date,
         case_ids,
@@ -82,9 +91,7 @@ final as (
         goal_definition,
         case_rows,
         observed_to_date
-    from episodes
-    left join occupations_at_enrolment
-        on episodes.enrolment_id = occupations_at_enrolment.enrolment_id
+    from with_occupation
 )
 
 select * from final

@@ -20,8 +20,9 @@ persons as (
         reconciled.person_key,
         bool_or(reconciled.in_case_system) as in_case_system,
         bool_or(reconciled.in_scb) as in_scb,
-        list(distinct esf_projects.unit order by esf_projects.unit)
-            filter (where esf_projects.unit is not null) as units
+        list(distinct esf_projects.unit order by esf_projects.unit) filter (
+            where esf_projects.unit is not null
+        ) as units
     from reconciled
     left join esf_projects
         on reconciled.esf_project = esf_projects.esf_project

@@ -62,8 +62,8 @@ esf_figures as (
     inner join esf
         on
             {{ in_requested_group('requests', 'esf') }}
-            and esf.start_date <= requests.period_end
-            and coalesce(esf.end_date, requests.period_end) >= requests.period_start
+            and requests.period_end >= esf.start_date
+            and requests.period_start <= coalesce(esf.end_date, requests.period_end)
     group by requests.request_id
 ),
 
