@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from pipelines.defs.ingest.assets import ingest_assets, ingest_registry, insats_config
@@ -30,6 +32,25 @@ def test_sensor_runs_once_per_new_file(finsam_env: Settings) -> None:
         (finsam_env.landing / "quarantine" / "arende").mkdir(parents=True)
         (finsam_env.landing / "quarantine" / "arende" / "x.csv").write_text("ignored")
         assert evaluate(cursor)[0] == []
+
+
+def test_sensor_skips_files_the_published_warehouse_already_holds(finsam_env: Settings) -> None:
+    landed = finsam_env.landing / "arende" / "gwa_hassleholm_20240601.csv"
+    write_csv(landed, gwa_rows())
+    finsam_env.warehouse.write_bytes(b"published after the file landed")
+    os.utime(landed, ns=(1_000_000_000, 1_000_000_000))
+    with dg.instance_for_test() as instance:
+
+        def evaluate(cursor: str | None) -> tuple[list[dg.RunRequest], str | None]:
+            context = dg.build_sensor_context(instance=instance, cursor=cursor)
+            result = landing_sensor.evaluate_tick(context)
+            return list(result.run_requests or []), result.cursor
+
+        requests, cursor = evaluate(None)
+        assert requests == [] and cursor is not None
+        later = finsam_env.landing / "ekonomi" / "huvudbok_hassleholm_20240602.csv"
+        later.write_text("Verifikation;Bokföringsdatum\n", encoding="utf-8")
+        assert len(evaluate(cursor)[0]) == 1
 
 
 def test_nightly_schedule_and_sensor_target_the_whole_pipeline() -> None:
