@@ -23,6 +23,7 @@ from pipelines.settings import load_settings
 CACHE_TTL_SECONDS = 600
 ALL_INSATSER = "Alla insatser"
 ALL_UNITS = "Alla enheter"
+WORKLIST_LIMIT = 2000
 TRANSITION_TABLES = {
     "income": "marts.income_transitions",
     "occupation": "marts.occupation_transitions",
@@ -517,19 +518,55 @@ def funding(wh: Warehouse, insats: str, year: int) -> pd.DataFrame:
     )
 
 
+def _worklist_scope() -> str:
+    return f"{_insats_clause()} and (? = '{ALL_UNITS}' or unit is not distinct from ?)"
+
+
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def worklist(wh: Warehouse, insats: str, unit: str) -> pd.DataFrame:
-    """The stewards' open findings (latest run), oldest problem first."""
+def worklist_summary(wh: Warehouse, insats: str, unit: str) -> pd.DataFrame:
+    """Open findings (latest run) per unit, caseworker and field, the longest open first.
+
+    Aggregated in DuckDB so the overview stays fast however many findings there are;
+    the cases themselves are read per caseworker by `worklist`.
+    """
+    return _query(
+        wh,
+        f"""
+        select unit, caseworker, field, count(*) as findings,
+            min(since_date) as oldest_since_date, max(days_open) as max_days_open
+        from marts.steward_worklist
+        where {_worklist_scope()}
+        group by unit, caseworker, field
+        order by max_days_open desc nulls last, oldest_since_date nulls last,
+            unit nulls last, caseworker nulls last, field nulls first
+        """,
+        [insats, insats, unit, unit],
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def worklist(
+    wh: Warehouse,
+    insats: str,
+    unit: str,
+    caseworker: str | None,
+    limit: int = WORKLIST_LIMIT,
+) -> pd.DataFrame:
+    """One caseworker's open findings (latest run), oldest problem first, at most `limit`.
+
+    A missing caseworker (None) is a value of its own: such cases need fixing too.
+    """
     return _query(
         wh,
         f"""
         select unit, caseworker, case_id, field, problem, severity, since_date, days_open,
             insats, organisation, "check"
         from marts.steward_worklist
-        where {_insats_clause()} and (? = '{ALL_UNITS}' or unit = ?)
-        order by days_open desc nulls last, unit, caseworker, case_id
+        where {_worklist_scope()} and caseworker is not distinct from ?
+        order by days_open desc nulls last, since_date nulls last, unit, case_id, field
+        limit ?
         """,
-        [insats, insats, unit, unit],
+        [insats, insats, unit, unit, caseworker, limit],
     )
 
 

@@ -36,13 +36,14 @@ create table if not exists quality.quality_findings (
     days_open integer
 );
 create schema if not exists marts;
+-- Unordered on purpose: readers sort only what they fetch (an ordered view would sort
+-- every finding on every read, seconds at national scale).
 create or replace view marts.steward_worklist as
 select unit, caseworker, case_id, insats, organisation, field, problem, since_date, days_open,
     severity, suite, "check", run_at
 from quality.quality_findings
 where case_id is not null
-    and run_at = (select max(run_at) from quality.quality_findings)
-order by unit nulls last, caseworker nulls last, days_open desc nulls last, case_id, field;
+    and run_at = (select max(run_at) from quality.quality_findings);
 """
 
 

@@ -1,9 +1,12 @@
 """Datakvalitet: what must the data stewards fix, and which checks failed?"""
 
+import shlex
+
+import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from dashboards.components import bar_chart, definition, label, table
+from dashboards.components import bar_chart, definition, fmt, label, table
 from dashboards.frame import applied_filters, current
 
 frame = current()
@@ -13,26 +16,69 @@ st.markdown("**Vad behöver rättas i ärendesystemen, och vilka kontroller slog
 applied_filters(f, set(), "arbetslistan")
 
 results = data.check_results(frame.wh)
-findings = data.worklist(frame.wh, f.insats, f.unit)
+summary = data.worklist_summary(frame.wh, f.insats, f.unit)
 failed = results[~results["success"].astype(bool)]
 cols = st.columns(3)
-cols[0].metric("Öppna avvikelser", f"{len(findings):,}".replace(",", "\u202f"), border=True)
+cols[0].metric("Öppna avvikelser", fmt(summary["findings"].sum()), border=True)
 cols[1].metric("Kontroller som inte klarades", len(failed), border=True)
 cols[2].metric("Kontroller totalt", len(results), border=True)
 if (failed["severity"] == "error").any():
     st.warning("Minst en kontroll av allvarlighet 'error' klarades inte: se listan nedan.")
 
+
+def field_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """The field column in Swedish; a finding about the whole case has no field."""
+    return df.assign(
+        field=df["field"].map(
+            lambda name: label("fields", name) if pd.notna(name) and name else "(hela ärendet)"
+        )
+    )
+
+
+def export_command(unit: str | None, caseworker: str | None) -> str:
+    """The CLI call that writes this caseworker's whole list, for when the page cuts it."""
+    options = [
+        f"--{flag} {shlex.quote(value)}"
+        for flag, value in (("unit", unit), ("caseworker", caseworker))
+        if value is not None
+    ]
+    return " ".join(["python -m expectations.worklist", *options, "--format xlsx --out FIL"])
+
+
+def caseworker_findings(summary: pd.DataFrame) -> None:
+    """One chosen caseworker's cases, the one with the longest-open finding by default."""
+    keys = summary[["unit", "caseworker"]]
+    rows = list(keys.astype(object).where(keys.notna(), None).itertuples(index=False, name=None))
+    unit, caseworker = st.selectbox(
+        "Handläggare (den med äldst avvikelse först)",
+        list(dict.fromkeys(rows)),
+        format_func=lambda pair: f"{pair[1] or '(saknas)'} – {pair[0] or '(enhet saknas)'}",
+        key="worklist_caseworker",
+    )
+    total = int(summary.loc[[row == (unit, caseworker) for row in rows], "findings"].sum())
+    findings = data.worklist(frame.wh, f.insats, unit, caseworker)
+    if len(findings) < total:
+        st.info(
+            f"Listan visar de {fmt(len(findings))} äldsta av {fmt(total)} avvikelserna. "
+            f"Hela listan får du med `{export_command(unit, caseworker)}` "
+            "(FIL är filen som skrivs)."
+        )
+    table(field_labels(findings), "arbetslista", {"since_date": "date"})
+
+
 st.subheader("Arbetslista för dataansvariga")
-st.caption("Senaste körningens avvikelser, äldst först, per enhet och handläggare.")
-if findings.empty:
+st.caption(
+    "Senaste körningens avvikelser per enhet, handläggare och fält, "
+    "den som varit öppen längst först."
+)
+if summary.empty:
     st.success("Inga öppna avvikelser för urvalet.")
 else:
-    findings["field"] = findings["field"].map(
-        lambda name: label("fields", name) if name else "(hela ärendet)"
-    )
-    per_field = findings.groupby("field", dropna=False).size().reset_index(name="cases")
-    bar_chart(per_field, "field", "cases", "Ärenden")
-    table(findings, "arbetslista", {"since_date": "date"})
+    overview = field_labels(summary)
+    per_field = overview.groupby("field", dropna=False)["findings"].sum().reset_index()
+    bar_chart(per_field, "field", "findings", "Öppna avvikelser")
+    table(overview, "arbetslista per handläggare", {"oldest_since_date": "date"})
+    caseworker_findings(summary)
 
 st.subheader("Kontrollernas resultat")
 table(results, "kontrollresultat")

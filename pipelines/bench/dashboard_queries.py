@@ -72,6 +72,8 @@ def default_arguments(wh: data.Warehouse) -> dict[str, object]:
     tertials = periods[periods["period_type"] == "tertial"]
     budget_dates = data.budget_dates(wh)
     latest_budget = budget_dates.iloc[0] if not budget_dates.empty else None
+    # The Datakvalitet page lists the caseworker with the longest-open finding first.
+    worklist = data.worklist_summary(wh, data.ALL_INSATSER, data.ALL_UNITS)
     return {
         "wh": wh,
         "f": data.Filters(
@@ -87,6 +89,8 @@ def default_arguments(wh: data.Warehouse) -> dict[str, object]:
         "window_type": "rolling_12m",
         "year": None if latest_budget is None else int(latest_budget["year"]),
         "as_of": None if latest_budget is None else latest_budget["as_of_date"],
+        "caseworker": None if worklist.empty else worklist["caseworker"].iloc[0],
+        "limit": data.WORKLIST_LIMIT,
     }
 
 
@@ -109,7 +113,9 @@ def _latency(page: str, query: str | None, call: Callable[[], object], calls: in
 
 
 def _bound(function: Callable, arguments: dict[str, object]) -> Callable[[], object]:
-    names = inspect.signature(function).parameters
+    """The function with the first view's arguments; parameters with defaults keep them."""
+    parameters = inspect.signature(function).parameters.values()
+    names = [p.name for p in parameters if p.name in arguments or p.default is p.empty]
     missing = [name for name in names if name not in arguments]
     if missing:
         raise KeyError(f"{function.__name__}: no benchmark argument for {missing}")

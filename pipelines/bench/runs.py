@@ -51,10 +51,9 @@ def rows_read(database: Path) -> int | None:
     """Data rows of every file the database has loaded so far."""
     if not database.exists():
         return None
+    sql = "select coalesce(sum(rows_read), 0) from raw.file_registry"
     with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute("select coalesce(sum(rows_read), 0) from raw.file_registry").fetchone()[
-            0
-        ]
+        return con.execute(sql).fetchone()[0]
 
 
 def _stage_seconds(timings: dict) -> dict[str, float]:

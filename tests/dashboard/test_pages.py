@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards import data
 from tests.dashboard.conftest import PAGES, open_app, query
 
 FLOW_METRICS = {
@@ -195,11 +196,84 @@ def test_economy_totals_equal_budget_mart(app: AppTest, published: Path) -> None
     assert digits(metrics["Prognostiserat resultat"]) == f"{forecast_result:.0f}"
 
 
-def test_worklist_lists_every_finding(app: AppTest, published: Path) -> None:
+WORKLIST_SCOPE = (
+    "(? = 'Alla insatser' or insats = ?) and (? = 'Alla enheter' or unit is not distinct from ?)"
+)
+
+
+def _scope(f: data.Filters) -> list[object]:
+    return [f.insats, f.insats, f.unit, f.unit]
+
+
+def test_worklist_summary_counts_equal_findings(app: AppTest, published: Path) -> None:
+    f = app.session_state["frame"].filters
     show(app, "datakvalitet")
-    (findings,) = query(published, "select count(*) from marts.steward_worklist")[0]
-    worklist = [t.value for t in app.dataframe if "ÄrendeID" in t.value.columns]
-    assert (len(worklist[0]) if worklist else 0) == findings
+    expected = query(
+        published,
+        "select coalesce(unit, ''), coalesce(caseworker, ''), count(*) "
+        f"from marts.steward_worklist where {WORKLIST_SCOPE} group by all",
+        _scope(f),
+    )
+    assert expected, "the demo should have open findings to list"
+    overview = next(t.value for t in app.dataframe if "Öppna avvikelser" in t.value.columns)
+    keys = overview[["Enhet", "Handläggare"]].fillna("")
+    shown_counts = overview["Öppna avvikelser"].groupby([keys["Enhet"], keys["Handläggare"]])
+    assert sorted(shown_counts.sum().items()) == sorted(
+        ((unit, caseworker), count) for unit, caseworker, count in expected
+    )
+    metrics = {m.label: m.value for m in app.metric}
+    assert digits(metrics["Öppna avvikelser"]) == str(sum(c for _, _, c in expected))
+
+
+def _cases(published: Path, f: data.Filters, unit: str, caseworker: str) -> list[tuple]:
+    return query(
+        published,
+        "select case_id, days_open from marts.steward_worklist "
+        f"where {WORKLIST_SCOPE} and caseworker is not distinct from ? "
+        "order by days_open desc nulls last, since_date nulls last, unit, case_id, field",
+        [*_scope(f)[:2], unit, unit, caseworker],
+    )
+
+
+def _listed(app: AppTest) -> list[tuple]:
+    worklist = next(t.value for t in app.dataframe if "ÄrendeID" in t.value.columns)
+    return list(zip(worklist["ÄrendeID"], worklist["Dagar öppen"], strict=True))
+
+
+def test_worklist_lists_the_chosen_caseworkers_cases_oldest_first(
+    app: AppTest, published: Path
+) -> None:
+    f = app.session_state["frame"].filters
+    show(app, "datakvalitet")
+    choice = app.selectbox(key="worklist_caseworker")
+    (oldest,) = query(
+        published,
+        f"select max(days_open) from marts.steward_worklist where {WORKLIST_SCOPE}",
+        _scope(f),
+    )[0]
+    default_cases = _cases(published, f, *choice.value)
+    assert default_cases[0][1] == oldest
+    assert _listed(app) == default_cases
+    other = query(
+        published,
+        f"select unit, caseworker from marts.steward_worklist where {WORKLIST_SCOPE} "
+        "group by all order by max(days_open), unit, caseworker limit 1",
+        _scope(f),
+    )[0]
+    assert other != tuple(choice.value), "the demo should have more than one caseworker"
+    choice.set_value(other).run()
+    assert tuple(app.selectbox(key="worklist_caseworker").value) == other
+    assert _listed(app) == _cases(published, f, *other)
+
+
+def test_worklist_is_cut_at_its_limit_oldest_kept(published: Path) -> None:
+    wh = data.Warehouse(str(published.resolve()), published.stat().st_mtime)
+    summary = data.worklist_summary(wh, data.ALL_INSATSER, data.ALL_UNITS)
+    unit, caseworker = summary.iloc[0][["unit", "caseworker"]]
+    everything = _cases(published, data.Filters(), unit, caseworker)
+    assert len(everything) > 3
+    cut = data.worklist(wh, data.ALL_INSATSER, unit, caseworker, limit=3)
+    assert list(zip(cut["case_id"], cut["days_open"], strict=True)) == everything[:3]
 
 
 def test_reconciliation_counts_equal_mart(app: AppTest, published: Path) -> None:

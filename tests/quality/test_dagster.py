@@ -77,7 +77,8 @@ def test_warnings_are_written_and_the_run_goes_on(finsam_env: Settings) -> None:
             "from quality.quality_results where not success"
         ).fetchall()
         worklist = con.sql(
-            "select case_id, field, since_date, days_open from marts.steward_worklist"
+            "select case_id, field, since_date, days_open from marts.steward_worklist "
+            "order by case_id"
         )
         worklist = worklist.fetchall()
     assert failed == [
@@ -87,7 +88,7 @@ def test_warnings_are_written_and_the_run_goes_on(finsam_env: Settings) -> None:
         ("C01", "education_level"),
         ("C02", "education_level"),
     ]
-    assert worklist[0][3] > worklist[1][3]  # oldest first
+    assert worklist[0][3] > worklist[1][3]  # C01 has waited longer than C02
     assert (finsam_env.warehouse.parent / "data_docs" / "index.html").exists()
 
 
