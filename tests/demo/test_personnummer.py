@@ -75,7 +75,7 @@ def test_short_form_century_is_the_latest_not_in_the_future() -> None:
         "19121272-1218",  # wrong check digit
         "1212721219",  # ten bare digits: not an accepted form
         "19121272+1219",  # '+' only in the short form
-        "20230230-1234",  # no 30 February
+        "20230290-1234",  # no 30 February (day 30 + 60)
         "19900192-1234",  # day 92: neither a day nor day + 60
         "20991272-1215",  # born after the reference date
         "abcdef-1234",
