@@ -66,9 +66,16 @@ browser:
 test: setup browser
 	$(PY) -m pytest
 
+# sqlfluff's dbt templater compiles the project: against a throwaway work DB and target
+# folder, so lint never opens the real work file nor rewrites dbt_project/target.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	scratch="$$(mktemp -d)"; trap 'rm -rf "$$scratch"' EXIT; \
+	cd dbt_project && \
+	FINSAM_WORK_DB="$$scratch/lint_work.duckdb" DBT_TARGET_PATH="$$scratch/target" \
+	DBT_LOG_PATH="$$scratch/logs" DBT_SEND_ANONYMOUS_USAGE_STATS=false \
+	$(CURDIR)/$(VENV)/bin/sqlfluff lint models macros snapshots tests --processes 1
 
 bench: setup $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pipelines.bench

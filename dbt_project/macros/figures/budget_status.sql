@@ -10,7 +10,12 @@
     with
 
     budget as (
-        select year, insats, project, cost_line, sum(budget) as budget
+        select
+            year,
+            insats,
+            project,
+            cost_line,
+            sum(budget) as budget
         from {{ budget_lines }}
         group by year, insats, project, cost_line
     ),

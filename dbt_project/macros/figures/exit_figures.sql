@@ -43,8 +43,8 @@
     select
         requests.request_id,
         {{ exit_measures() }},
-        avg(case when not is_dropout then episodes.months_enrolled end) as mean_months,
-        median(case when not is_dropout then episodes.months_enrolled end) as median_months
+        avg(case when not episodes.is_dropout then episodes.months_enrolled end) as mean_months,
+        median(case when not episodes.is_dropout then episodes.months_enrolled end) as median_months
     from {{ requests }} as requests
     inner join {{ episodes }} as episodes
         on

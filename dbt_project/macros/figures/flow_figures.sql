@@ -47,7 +47,7 @@
                 requests.insats = before_start.insats
                 and requests.unit = before_start.unit
                 and requests.period_start > before_start.event_date
-    )
+    ) as figures
 {%- endmacro %}
 
 {#- Flows of any periods per gender (kön), straight from the episodes, with the running
@@ -74,5 +74,5 @@
                 and episodes.enrolment_date <= requests.period_end
                 and coalesce(episodes.exit_date >= requests.period_start, true)
         group by requests.request_id, episodes.gender
-    )
+    ) as figures
 {%- endmacro %}

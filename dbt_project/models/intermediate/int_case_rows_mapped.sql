@@ -42,12 +42,13 @@ mapped as (
             case_rows.source_kind || '|' || case_rows.organisation || '|' || case_rows.case_id
         ) as case_row_id
     from case_rows
-    {%- for column, code_list in coded_columns.items() %}
+    {% for column, code_list in coded_columns.items() -%}
     left join code_labels as {{ column }}_codes
         on
             {{ column }}_codes.code_list = '{{ code_list }}'
-            and {{ column }}_codes.label_key = {{ normalise_label('case_rows.' ~ column ~ '_label') }}
-    {%- endfor %}
+            and {{ column }}_codes.label_key
+            = {{ normalise_label('case_rows.' ~ column ~ '_label') }}
+    {% endfor -%}
 ),
 
 final as (

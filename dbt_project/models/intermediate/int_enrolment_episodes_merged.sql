@@ -109,7 +109,7 @@ episodes as (
 
 with_rules as (
     select
-        episodes.* exclude (episode_key, exit_date),
+        episodes.* exclude (episodes.episode_key, episodes.exit_date),
         -- A row that left the queue without enrolling has no exit from an enrolment.
         case when episodes.enrolment_date is not null then episodes.exit_date end as exit_date,
         case when episodes.enrolment_date is null then episodes.exit_date end as queue_exit_date,

@@ -1,7 +1,7 @@
 {#- Ledger costs (utfall) per cost line (kostnadsslag): each account mapped through the
     account_cost_lines seed (Kommun-Bas ranges). Income (cost line Intäkter, accounts
-    3xxx) and accounts outside every range are not costs and are left out. The insats is the one whose configured
-    ledger project (projekt) the transaction is booked on. -#}
+    3xxx) and accounts outside every range are not costs and are left out. The insats is
+    the one whose configured ledger project (projekt) the transaction is booked on. -#}
 
 with
 

@@ -16,8 +16,8 @@ outcomes as (
         *,
         cast(floor({{ months_from_days('days_enrolled') }}) as integer) as month,
         unnest([
-            {'outcome': 'avslut', 'is_event': exit_date is not null},
-            {'outcome': 'mål', 'is_event': is_goal and is_in_goal_share_base}
+            { 'outcome': 'avslut', 'is_event': exit_date is not null },
+            { 'outcome': 'mål', 'is_event': is_goal and is_in_goal_share_base }
         ]) as outcome_flag
     from episodes
 ),
@@ -26,30 +26,31 @@ observations as (
     select
         *,
         unnest([
-            {'dimension': 'total', 'dimension_value': 'Alla'},
-            {'dimension': 'gender', 'dimension_value': coalesce(gender, 'Okänt')},
-            {'dimension': 'age_band', 'dimension_value': coalesce(age_band, 'Okänd')},
-            {'dimension': 'referrer', 'dimension_value': coalesce(referrer, 'Okänd')},
+            { 'dimension': 'total', 'dimension_value': 'Alla' },
+            { 'dimension': 'gender', 'dimension_value': coalesce(gender, 'Okänt') },
+            { 'dimension': 'age_band', 'dimension_value': coalesce(age_band, 'Okänd') },
+            { 'dimension': 'referrer', 'dimension_value': coalesce(referrer, 'Okänd') },
             {
                 'dimension': 'income_source_at_enrolment',
                 'dimension_value': coalesce(income_source_at_enrolment, 'Uppgift saknas')
             },
-            {'dimension': 'unit', 'dimension_value': unit}
+            { 'dimension': 'unit', 'dimension_value': unit }
         ]) as breakdown
     from outcomes
 ),
 
 counted as (
     select
-        coalesce(insats, 'Alla insatser') as insats,
-        breakdown.dimension as dimension,
-        breakdown.dimension_value as dimension_value,
-        outcome_flag.outcome as outcome,
-        month,
-        cast(count_if(outcome_flag.is_event) as bigint) as events,
-        cast(count_if(not outcome_flag.is_event) as bigint) as censored
+        coalesce(observations.insats, 'Alla insatser') as insats,
+        observations.breakdown.dimension,
+        observations.breakdown.dimension_value,
+        observations.outcome_flag.outcome,
+        observations.month,
+        cast(count_if(observations.outcome_flag.is_event) as bigint) as events,
+        cast(count_if(not observations.outcome_flag.is_event) as bigint) as censored
     from observations
-    group by grouping sets (
+    -- sqlfluff's duckdb dialect has no grouping sets (DuckDB has); `grouping` reads as a column.
+    group by grouping sets (  -- noqa: PRS, RF03
         (insats, breakdown.dimension, breakdown.dimension_value, outcome_flag.outcome, month),
         (breakdown.dimension, breakdown.dimension_value, outcome_flag.outcome, month)
     )

@@ -20,7 +20,7 @@ bounds as (
 ),
 
 months as (
-    select cast(month_start as date) as month_start
+    select cast(series.month_start as date) as month_start
     from bounds,
         generate_series(bounds.first_month, bounds.last_month, interval 1 month)
             as series (month_start)
@@ -35,34 +35,36 @@ periods as (
     from months
     union all
     select
-        'tertial',
-        strftime(month_start, '%Y') || ' T' || cast((month(month_start) + 3) // 4 as varchar),
-        month_start,
-        cast(month_start + interval 4 month - interval 1 day as date)
+        'tertial' as period_type,
+        strftime(month_start, '%Y') || ' T' || cast((month(month_start) + 3) // 4 as varchar)
+            as period_label,
+        month_start as period_start,
+        cast(month_start + interval 4 month - interval 1 day as date) as period_end
     from months
     where month(month_start) in (1, 5, 9)
     union all
     select
-        'calendar_year',
-        strftime(month_start, '%Y'),
-        month_start,
-        cast(month_start + interval 12 month - interval 1 day as date)
+        'calendar_year' as period_type,
+        strftime(month_start, '%Y') as period_label,
+        month_start as period_start,
+        cast(month_start + interval 12 month - interval 1 day as date) as period_end
     from months
     where month(month_start) = 1
     union all
     select
-        'july_june',
-        strftime(month_start, '%Y') || '/' || strftime(month_start + interval 12 month, '%y'),
-        month_start,
-        cast(month_start + interval 12 month - interval 1 day as date)
+        'july_june' as period_type,
+        strftime(month_start, '%Y') || '/' || strftime(month_start + interval 12 month, '%y')
+            as period_label,
+        month_start as period_start,
+        cast(month_start + interval 12 month - interval 1 day as date) as period_end
     from months
     where month(month_start) = 7
     union all
     select
-        'rolling_12m',
-        '12 mån t.o.m. ' || strftime(month_start, '%Y-%m'),
-        cast(month_start - interval 11 month as date),
-        cast(month_start + interval 1 month - interval 1 day as date)
+        'rolling_12m' as period_type,
+        '12 mån t.o.m. ' || strftime(month_start, '%Y-%m') as period_label,
+        cast(month_start - interval 11 month as date) as period_start,
+        cast(month_start + interval 1 month - interval 1 day as date) as period_end
     from months
 ),
 
@@ -74,7 +76,7 @@ final as (
         period_start,
         period_end
     from periods
-    where period_start <= (select max(last_month) from bounds)
+    where period_start <= (select max(bounds.last_month) from bounds)
 )
 
 select * from final

@@ -18,7 +18,7 @@ forecasts as (
 requests as (
     select distinct
         budget_lines.insats,
-        last_day(make_date(budget_lines.year, month_number, 1)) as as_of_date
+        last_day(make_date(budget_lines.year, months.month_number, 1)) as as_of_date
     from budget_lines
     cross join generate_series(1, 12) as months (month_number)
 ),

@@ -66,8 +66,9 @@ final as (
         persons.exit_reason_code,
         exit_reasons.label as exit_reason_label,
         persons.exit_reason_2_code,
-        {{ months_from_days('coalesce(persons.end_date, persons.observed_to_date) - persons.start_date') }}
-            as months_enrolled,
+        {{ months_from_days(
+            'coalesce(persons.end_date, persons.observed_to_date) - persons.start_date'
+        ) }} as months_enrolled,
         {{ time_enrolled_band(months_from_days(
             'coalesce(persons.end_date, persons.observed_to_date) - persons.start_date'
         )) }} as time_enrolled_band,

@@ -55,12 +55,12 @@ episode_events as (
         enrolment_id,
         insats,
         unit,
-        assessment_date,
-        'kartläggning',
-        null,
-        null,
-        null,
-        enrolment_id
+        assessment_date as event_date,
+        'kartläggning' as event_type,
+        null as referrer,
+        null as income_source,
+        null as occupation,
+        enrolment_id as event_source_id
     from episodes
     where assessment_date is not null
     union all
@@ -69,12 +69,12 @@ episode_events as (
         enrolment_id,
         insats,
         unit,
-        exit_date,
-        'avslut',
-        null,
-        income_source_at_exit,
-        occupation_at_exit,
-        enrolment_id
+        exit_date as event_date,
+        'avslut' as event_type,
+        null as referrer,
+        income_source_at_exit as income_source,
+        occupation_at_exit as occupation,
+        enrolment_id as event_source_id
     from episodes
     where exit_date is not null
 ),
@@ -95,7 +95,7 @@ final as (
         select * from referrals
         union all
         select * from episode_events
-    )
+    ) as events
 )
 
 select * from final

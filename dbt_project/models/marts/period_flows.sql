@@ -30,7 +30,7 @@ requests as (
         periods.period_end
     from groups
     inner join periods
-        on periods.period_end >= groups.first_event_date
+        on groups.first_event_date <= periods.period_end
 ),
 
 flows as (

@@ -24,7 +24,8 @@ observed as (
 years as (
     select
         unnest(generate_series(
-            min(year(enrolment_date)), max(year(coalesce(exit_date, observed.observed_to_date)))
+            min(year(case_rows.enrolment_date)),
+            max(year(coalesce(case_rows.exit_date, observed.observed_to_date)))
         )) as year
     from case_rows
     cross join observed
