@@ -14,6 +14,7 @@ import streamlit as st
 import yaml
 
 from dashboards.data import MASK, numeric
+from pipelines.spreadsheet_safety import csv_bytes
 
 LABELS_FILE = Path(__file__).with_name("labels.yml")
 COUNT_FORMAT = ",.0f"
@@ -94,13 +95,18 @@ def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) ->
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(
         "Ladda ner tabellen (CSV)",
-        df.rename(columns=labels()["columns"]).to_csv(index=False).encode("utf-8-sig"),
+        csv_download(df),
         file_name=f"{slug(name)}.csv",
         mime="text/csv",
         key=f"download-{slug(name)}",
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def csv_download(df: pd.DataFrame) -> bytes:
+    """The CSV a table offers: Swedish headings, raw numbers, no text Excel would run."""
+    return csv_bytes(df.rename(columns=labels()["columns"]), ",")
 
 
 def _default_kind(masked: pd.Series) -> str:

@@ -25,6 +25,9 @@ class SuiteDeclaration:
     severity: str
     index_columns: tuple[str, ...]
     parameters: dict[str, Any] = field(default_factory=dict)
+    # Results and Data Docs may list unexpected values only for suites over aggregates
+    # (period flows, figures): a person-level row's value must never reach them.
+    unexpected_values: bool = False
 
     @property
     def table(self) -> str:
@@ -51,6 +54,7 @@ def _declaration(path: Path) -> SuiteDeclaration:
         severity=data["severity"],
         index_columns=tuple(data["index_columns"]),
         parameters=data.get("parameters") or {},
+        unexpected_values=bool(data.get("unexpected_values", False)),
     )
 
 

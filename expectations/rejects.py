@@ -12,12 +12,18 @@ from expectations.run_context import QualityRun
 from expectations.sql import literal
 
 
+def _matches_sql(category: dict) -> str:
+    """A category is declared by the action taken (any field), else by its fields."""
+    if "actions" in category:
+        return f"rejects.action in ({', '.join(literal(a) for a in category['actions'])})"
+    fields = ", ".join(literal(field.lower()) for field in category["fields"])
+    return f"lower(trim(rejects.field)) in ({fields})"
+
+
 def _category_sql(parameters: dict) -> str:
-    """Which declared category a reject belongs to, by its field (case-insensitive)."""
+    """Which declared category a reject belongs to (fields compared case-insensitively)."""
     whens = " ".join(
-        f"when lower(trim(rejects.field)) in ({', '.join(literal(f.lower()) for f in c['fields'])})"
-        f" then {literal(c['name'])}"
-        for c in parameters["categories"]
+        f"when {_matches_sql(c)} then {literal(c['name'])}" for c in parameters["categories"]
     )
     return f"case {whens} end"
 
@@ -51,7 +57,7 @@ def build_rejects_suite(declaration: SuiteDeclaration) -> gx.ExpectationSuite:
                 value_set=[category["name"]],
                 meta={
                     "name": f"rejects:{category['name']}",
-                    "field": category["fields"][0],
+                    "field": category.get("fields", ["*"])[0],
                     "severity": declaration.severity,
                 },
             )

@@ -22,6 +22,7 @@ from expectations.declarations import SuiteDeclaration, load_declarations
 from expectations.kinds import KINDS
 from expectations.run_context import QualityRun
 from expectations.sql import literal
+from pipelines.ingest.pseudonym import redact_text
 
 EXAMPLES = 20
 DOCS_SITE = "finsam"
@@ -97,11 +98,22 @@ def _validate(
     )
     return validation.run(
         batch_parameters={"dataframe": vectorisable(frame)},
-        result_format={
-            "result_format": "SUMMARY",
-            "unexpected_index_column_names": list(declaration.index_columns),
-        },
+        result_format=result_format(declaration),
     )
+
+
+def result_format(declaration: SuiteDeclaration) -> dict:
+    """SUMMARY counts; unexpected values and example rows only where the suite allows them.
+
+    `partial_unexpected_count: 0` empties GX's value list, value counts and index list
+    (what Data Docs render); `exclude_unexpected_values` is no help on pandas, where it
+    returns every unexpected row's index instead.
+    """
+    return {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": EXAMPLES if declaration.unexpected_values else 0,
+        "unexpected_index_column_names": list(declaration.index_columns),
+    }
 
 
 def _details(result) -> str:
@@ -116,7 +128,8 @@ def _details(result) -> str:
         "examples": (outcome.get("partial_unexpected_index_list") or [])[:EXAMPLES],
     }
     if result.exception_info.get("raised_exception"):
-        details["exception"] = result.exception_info.get("exception_message")
+        # GX may quote a value in its message.
+        details["exception"] = redact_text(str(result.exception_info.get("exception_message")))
     return json.dumps(details, default=str, ensure_ascii=False)
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from expectations.declarations import field_label
 from pipelines.settings import load_settings
+from pipelines.spreadsheet_safety import XLSX_OPTIONS, csv_bytes, neutralise_frame
 
 EXPORT_COLUMNS = {
     "unit": "Enhet",
@@ -53,11 +54,17 @@ def read_worklist(
 
 
 def write_worklist(frame: pd.DataFrame, out: Path, file_format: str) -> None:
-    """CSV for any tool (UTF-8 with BOM and `;`, as Swedish Excel expects), or a real xlsx."""
+    """CSV for any tool (UTF-8 with BOM and `;`, as Swedish Excel expects), or a real xlsx.
+
+    Case text comes from agencies' files: text that would run as a formula is neutralised.
+    """
     if file_format == "csv":
-        frame.to_csv(out, sep=";", index=False, encoding="utf-8-sig")
+        out.write_bytes(csv_bytes(frame, ";"))
         return
-    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+    frame = neutralise_frame(frame)
+    with pd.ExcelWriter(
+        out, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}
+    ) as writer:
         frame.to_excel(writer, sheet_name="Arbetslista", index=False)
         sheet = writer.sheets["Arbetslista"]
         sheet.freeze_panes(1, 0)

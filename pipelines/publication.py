@@ -33,6 +33,15 @@ def stamp_publication(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime:
     return published_at
 
 
+def _staging_copy(warehouse: Path) -> Path:
+    return warehouse.with_name(f".{warehouse.name}.publishing")
+
+
+def discard_unfinished_publication(warehouse: Path) -> None:
+    """Remove the half-written copy an interrupted publication left beside the warehouse."""
+    _staging_copy(warehouse).unlink(missing_ok=True)
+
+
 def publish(work_db: Path, warehouse: Path) -> int:
     """Copy the closed work database beside the warehouse, then rename it over the old one.
 
@@ -41,7 +50,7 @@ def publish(work_db: Path, warehouse: Path) -> int:
     published warehouse untouched. Returns the published file's size in bytes.
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    staging = warehouse.with_name(f".{warehouse.name}.publishing")
+    staging = _staging_copy(warehouse)
     shutil.copyfile(work_db, staging)
     with staging.open("rb+") as handle:
         os.fsync(handle.fileno())

@@ -3,17 +3,29 @@
 Runs job `nightly` in this process against the Dagster instance in DAGSTER_HOME (so the run
 shows in the UI's history), prints what failed in terms a data steward can act on, and exits
 non-zero when a step failed or an error-severity check did not pass.
+
+Before it starts, runs left STARTED by a dead process are marked failed and released
+(`pipelines.run_recovery`), and a run that is really going on is waited for, saying so,
+until `--wait-seconds`; then the run gives up with exit code 3 instead of waiting for ever.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+import time
+from collections.abc import Callable
 
 import dagster as dg
 
 from pipelines.definitions import defs
-from pipelines.settings import MissingPseudonymKeyError, load_settings
+from pipelines.run_recovery import WORKER_TAG, live_runs, recover_dead_runs, worker_identity
+from pipelines.settings import Settings, SettingsError, load_settings
+
+WAIT_POLL_SECONDS = 2.0
+WAIT_REPORT_SECONDS = 30.0
+EXIT_GAVE_UP = 3
 
 
 def _instance() -> dg.DagsterInstance:
@@ -40,15 +52,77 @@ def summarise(result: dg.ExecuteInProcessResult) -> tuple[list[str], bool]:
     return lines, has_error
 
 
-def main() -> int:
-    settings = load_settings()
+def _say(line: str) -> None:
+    """Print at once: a steward watching a piped log must see why the run waits."""
+    print(line, flush=True)
+
+
+def _describe(runs: list[dg.DagsterRun]) -> str:
+    return ", ".join(
+        f"{run.run_id} ({run.status.value}, {run.tags.get(WORKER_TAG, '?')})" for run in runs
+    )
+
+
+def wait_for_other_runs(
+    instance: dg.DagsterInstance,
+    settings: Settings,
+    timeout_seconds: float,
+    say: Callable[[str], None] = _say,
+) -> bool:
+    """Recover dead runs, then wait while a live run holds the work database.
+
+    Says at once why it waits and repeats it every half minute; False when it gave up.
+    """
+    deadline = time.monotonic() + timeout_seconds
+    last_report = None
+    while True:
+        for run_id in recover_dead_runs(instance, settings.warehouse):
+            say(f"Körning {run_id} lämnades oavslutad av en död process: markerad som misslyckad.")
+        running = live_runs(instance)
+        if not running:
+            return True
+        now = time.monotonic()
+        if now >= deadline:
+            say(
+                f"Ger upp efter {timeout_seconds:.0f} s: en annan körning pågår fortfarande "
+                f"({_describe(running)}). Ingenting har ändrats; försök igen senare / giving up."
+            )
+            return False
+        if last_report is None or now - last_report >= WAIT_REPORT_SECONDS:
+            say(
+                f"Väntar: en annan körning använder arbetsdatabasen ({_describe(running)}); "
+                f"ger upp om {deadline - now:.0f} s / waiting for a run in progress."
+            )
+            last_report = now
+        time.sleep(WAIT_POLL_SECONDS)
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.run", description=__doc__)
+    parser.add_argument(
+        "--wait-seconds",
+        type=float,
+        default=1800.0,
+        help="how long to wait for a run already in progress before giving up (default 1800)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _arguments(argv)
     try:
+        settings = load_settings()
         settings.pseudonym_key()
-    except MissingPseudonymKeyError as error:
+    except SettingsError as error:  # no key in production, an unknown FINSAM_ENV
         print(error, file=sys.stderr)
         return 2
+    instance = _instance()
+    if not wait_for_other_runs(instance, settings, arguments.wait_seconds):
+        return EXIT_GAVE_UP
     job = defs().resolve_job_def("nightly")
-    result = job.execute_in_process(instance=_instance(), raise_on_error=False)
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False, tags={WORKER_TAG: worker_identity()}
+    )
     materialised = len(result.get_asset_materialization_events())
     checks = result.get_asset_check_evaluations()
     lines, has_error = summarise(result)

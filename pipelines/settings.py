@@ -8,10 +8,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIR = Path("data")
+# The demo key lives with the project, not beside FINSAM_WAREHOUSE: moving the warehouse
+# must never silently create a new key (every pseudonym would change).
+DEMO_KEY_FILE = Path(__file__).resolve().parents[1] / "data" / "pseudonym.key"
+ENVIRONMENTS = ("demo", "production")
 
 
-class MissingPseudonymKeyError(RuntimeError):
+class SettingsError(RuntimeError):
+    """A configuration the pipeline must not start with; the message says what to fix."""
+
+
+class MissingPseudonymKeyError(SettingsError):
     """Raised in production when no pseudonymisation key is configured."""
+
+
+class UnknownEnvironmentError(SettingsError):
+    """FINSAM_ENV is neither `demo` nor `production` (a typo would otherwise mean demo)."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,8 @@ class Settings:
     work_db: Path
     config: Path
     environment: str
+    key_file: Path  # the demo key, used only when FINSAM_PSEUDONYM_KEY is unset
+    settle_seconds: float = 60.0  # a landed file younger than this may still be written
 
     @property
     def quarantine(self) -> Path:
@@ -33,9 +47,9 @@ class Settings:
         return self.environment == "production"
 
     def pseudonym_key(self) -> bytes:
-        """The HMAC key: from FINSAM_PSEUDONYM_KEY, else (outside production) a local key file.
+        """The HMAC key: from FINSAM_PSEUDONYM_KEY, else (outside production) `key_file`.
 
-        A key file is created once and reused so pseudonyms stay stable between demo runs.
+        The key file is created once and reused so pseudonyms stay stable between demo runs.
         """
         key = os.environ.get("FINSAM_PSEUDONYM_KEY")
         if key:
@@ -45,12 +59,28 @@ class Settings:
                 "FINSAM_PSEUDONYM_KEY är inte satt: i produktion startar pipelinen inte utan "
                 "nyckel för pseudonymisering (FINSAM_ENV=production)."
             )
-        key_file = self.warehouse.parent / "pseudonym.key"
+        key_file = self.key_file
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
             key_file.write_text(secrets.token_hex(32), encoding="utf-8")
             key_file.chmod(0o600)
         return key_file.read_text(encoding="utf-8").strip().encode("utf-8")
+
+    def old_pseudonym_key(self) -> bytes | None:
+        """The key being replaced, for `python -m pipelines.rotate_key` (None when unset)."""
+        key = os.environ.get("FINSAM_OLD_PSEUDONYM_KEY")
+        return key.encode("utf-8") if key else None
+
+
+def _environment() -> str:
+    environment = os.environ.get("FINSAM_ENV") or "demo"
+    if environment not in ENVIRONMENTS:
+        accepted = ", ".join(ENVIRONMENTS)
+        raise UnknownEnvironmentError(
+            f"FINSAM_ENV={environment!r} är okänt; tillåtna värden: {accepted} / "
+            f"unknown FINSAM_ENV {environment!r}; accepted values: {accepted}"
+        )
+    return environment
 
 
 def load_settings() -> Settings:
@@ -64,5 +94,7 @@ def load_settings() -> Settings:
         warehouse=warehouse,
         work_db=work_db,
         config=Path(os.environ.get("FINSAM_CONFIG", DATA_DIR / "config" / "insatser.yml")),
-        environment=os.environ.get("FINSAM_ENV", "demo"),
+        environment=_environment(),
+        key_file=Path(os.environ.get("FINSAM_PSEUDONYM_KEY_FILE", DEMO_KEY_FILE)),
+        settle_seconds=float(os.environ.get("FINSAM_SETTLE_SECONDS", "60")),
     )

@@ -16,19 +16,20 @@ DEMO_PARTICIPANTS = 1000
 DEMO_SEED = 7
 
 
-def _point_environment(root: Path, setenv) -> None:
+def point_environment(root: Path, setenv) -> None:
     """Set every FINSAM_* variable to a folder under root."""
     setenv("FINSAM_LANDING", str(root / "landing"))
     setenv("FINSAM_WAREHOUSE", str(root / "warehouse.duckdb"))
     setenv("FINSAM_WORK_DB", str(root / "work" / "warehouse_work.duckdb"))
     setenv("FINSAM_CONFIG", str(root / "config" / "insatser.yml"))
     setenv("FINSAM_PSEUDONYM_KEY", "test-key-not-secret")
+    setenv("FINSAM_SETTLE_SECONDS", "0")  # tests write files and run at once
 
 
 @pytest.fixture
 def finsam_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Point FINSAM_* at empty folders under tmp_path and return the resolved settings."""
-    _point_environment(tmp_path, monkeypatch.setenv)
+    point_environment(tmp_path, monkeypatch.setenv)
     monkeypatch.delenv("FINSAM_ENV", raising=False)
     settings = load_settings()
     for kind in ("arende", "scb", "ekonomi"):
@@ -56,7 +57,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     """
     root = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as patch:
-        _point_environment(root, patch.setenv)
+        point_environment(root, patch.setenv)
         patch.delenv("FINSAM_ENV", raising=False)
         settings = load_settings()
         generate(DEMO_PARTICIPANTS, DEMO_SEED, settings.landing, settings.config)

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timings", type=Path, required=True, help="JSON file to write")
     args = parser.parse_args(argv)
-    exit_code = run.main()
+    exit_code = run.main([])
     finished_at = time.time()
     with dg.DagsterInstance.get() as instance:
         timings = run_timings(instance)

@@ -43,6 +43,8 @@ def run_environment(run_dir: Path, landing: Landing) -> dict[str, str]:
         "FINSAM_CONFIG": str(landing.config),
         "FINSAM_PSEUDONYM_KEY": BENCH_PSEUDONYM_KEY,
         "FINSAM_ENV": "demo",
+        # The landing is complete when the run starts: no file is still being uploaded.
+        "FINSAM_SETTLE_SECONDS": "0",
         "DAGSTER_HOME": str(paths["dagster_home"]),
     }
 

@@ -8,7 +8,13 @@ from contextlib import contextmanager
 import dagster as dg
 import duckdb
 
+from pipelines.run_recovery import tag_worker
 from pipelines.settings import Settings, load_settings
+
+LOCKED_MESSAGE = (
+    "Arbetsdatabasen {path} används av en annan process; körningen avbryts i stället för att "
+    "vänta / the work database is held by another process: {error}"
+)
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -22,12 +28,22 @@ class Warehouse(dg.ConfigurableResource):
     def settings(self) -> Settings:
         return load_settings()
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Name this process as the run's worker, so a run it leaves behind can be recovered."""
+        if context.run is not None and context.instance is not None:
+            tag_worker(context.instance, context.run)
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A writing connection to the work database, closed when the block ends."""
         path = self.settings.work_db
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            raise dg.Failure(description=LOCKED_MESSAGE.format(path=path, error=error)) from None
         try:
             yield con
         finally:
@@ -37,5 +53,6 @@ class Warehouse(dg.ConfigurableResource):
 @dg.definitions
 def resources() -> dg.Definitions:
     # Every step runs in one process: DuckDB allows a single writer, so parallel steps
-    # would only queue on the file lock.
+    # would only queue on the file lock. No concurrency pool either: one run at a time is
+    # kept at run level (see ARCHITECTURE.md, "Runs that survive").
     return dg.Definitions(resources={"warehouse": Warehouse()}, executor=dg.in_process_executor)

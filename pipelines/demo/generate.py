@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import os
+import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,7 @@ def generate(
     files += write_budgets(rng, costs, out)
     files += write_forecasts(rng, costs, out, end)
     write_config(config_out)
+    _date_as_delivered(out)
     manifest = {
         "generator": "pipelines.demo",
         "seed": seed,
@@ -96,6 +99,20 @@ def _prepare_landing(out: Path) -> None:
         if folder.is_dir() and any(path.is_file() for path in folder.rglob("*")):
             raise FileExistsError(f"{folder} innehåller redan filer; välj en tom landningsmapp")
         folder.mkdir(parents=True, exist_ok=True)
+
+
+def _date_as_delivered(out: Path) -> None:
+    """Give each file the modification time of the day it was delivered (its name's date).
+
+    The demo's deliveries are complete when written; a fresh time would make the pipeline
+    wait FINSAM_SETTLE_SECONDS for files that might still be uploading.
+    """
+    for path in (path for kind in LANDING_KINDS for path in (out / kind).iterdir()):
+        found = re.search(r"_(\d{8}|\d{4})\.\w+$", path.name)
+        if found:
+            stamp = found[1] if len(found[1]) == 8 else f"{found[1]}0101"
+            delivered = datetime.strptime(stamp, "%Y%m%d").replace(hour=6).timestamp()
+            os.utime(path, (delivered, delivered))
 
 
 def _assign_case_ids(truth: pd.DataFrame) -> None:

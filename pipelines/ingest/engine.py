@@ -1,7 +1,9 @@
 """Ingest the landed files of some source kinds: each file whole, once, or quarantined.
 
 Every file is its own transaction: its rows, rejects and registry row commit together,
-so a crash never leaves half a file, and one bad file never stops the others.
+so a crash never leaves half a file, and one bad file never stops the others. A file is
+read only if it is a plain, settled file (`file_safety`), parsed only within the limits
+(`content_limits`), and made current only if plausible (`plausibility`).
 """
 
 from __future__ import annotations
@@ -11,19 +13,25 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest.content_limits import check_content
+from pipelines.ingest.file_safety import open_landed
 from pipelines.ingest.landing import (
     FILE_PATTERNS,
     LandedFile,
+    LandingEntry,
     UnreadableFileError,
     kind_of,
-    landed_files,
-    read_landed,
+    safe_name,
+    scan_folder,
 )
+from pipelines.ingest.limits import Limits, load_limits
+from pipelines.ingest.plausibility import HeldDeliveryError, check_plausible
 from pipelines.ingest.pseudonym import redact_text
 from pipelines.ingest.quarantine import quarantine
 from pipelines.ingest.registry import RowCounts, register, registered_status
 from pipelines.ingest.schema import ensure_raw_schema
 from pipelines.ingest.sources import LOADERS
+from pipelines.settings import load_settings
 
 
 class IngestError(RuntimeError):
@@ -36,9 +44,10 @@ class FileOutcome:
 
     file_name: str
     source_kind: str | None
-    status: str  # loaded, duplicate, quarantined
+    status: str  # loaded, duplicate, quarantined, waiting (still being written)
     counts: RowCounts = RowCounts()
     fields_nulled: int = 0
+    fields_redacted: int = 0  # personnummer found in a field and removed
     reason: str | None = None
 
 
@@ -59,16 +68,23 @@ class IngestReport:
     def fields_nulled(self) -> int:
         return sum(outcome.fields_nulled for outcome in self.having("loaded"))
 
+    @property
+    def fields_redacted(self) -> int:
+        return sum(outcome.fields_redacted for outcome in self.having("loaded"))
+
 
 def _claims(path: Path, kinds: tuple[str, ...], unknown_folders: tuple[str, ...]) -> bool:
     kind = kind_of(path)
     return path.parent.name in unknown_folders if kind is None else kind in kinds
 
 
-def _load(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> FileOutcome:
+def _load(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes, limits: Limits
+) -> FileOutcome:
     con.execute("BEGIN TRANSACTION")
     try:
         counts = LOADERS[landed.source_kind](con, landed, key)
+        check_plausible(con, landed, counts, limits)
         register(con, landed, "loaded", counts)
         con.execute("COMMIT")
     except UnreadableFileError:
@@ -84,11 +100,13 @@ def _load(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> Fil
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    nulled = con.execute(
-        "SELECT count(*) FROM raw.rejects WHERE file_id = ? AND action = 'field_nulled'",
+    nulled, redacted = con.execute(
+        "SELECT count(*) FILTER (action = 'field_nulled'), "
+        "count(*) FILTER (action IN ('field_redacted', 'case_id_pseudonymised')) "
+        "FROM raw.rejects WHERE file_id = ?",
         [landed.file_id],
-    ).fetchall()[0][0]
-    return FileOutcome(landed.name, landed.source_kind, "loaded", counts, nulled)
+    ).fetchall()[0]
+    return FileOutcome(landed.name, landed.source_kind, "loaded", counts, nulled, redacted)
 
 
 def _quarantine(
@@ -100,12 +118,17 @@ def _quarantine(
 ) -> FileOutcome:
     quarantine(landing, landed, problem)
     if not already_registered:
-        register(con, landed, "quarantined", RowCounts(read=0))
+        counts = problem.counts if isinstance(problem, HeldDeliveryError) else RowCounts()
+        register(con, landed, "quarantined", counts)
     return FileOutcome(landed.name, landed.source_kind, "quarantined", reason=str(problem))
 
 
 def ingest_file(
-    con: duckdb.DuckDBPyConnection, landing: Path, landed: LandedFile, key: bytes
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    landed: LandedFile,
+    key: bytes,
+    limits: Limits,
 ) -> FileOutcome:
     """Load one file unless its content was loaded before; quarantine it if unreadable."""
     previous = registered_status(con, landed.file_id)
@@ -114,9 +137,22 @@ def ingest_file(
     try:
         if landed.problem:
             raise landed.problem
-        return _load(con, landed, key)
+        check_content(landed, limits)
+        return _load(con, landed, key, limits)
     except UnreadableFileError as problem:
         return _quarantine(con, landing, landed, problem, previous is not None)
+
+
+def _waiting(entry: LandingEntry) -> FileOutcome:
+    """A file changed too recently to be complete: left in place for a later run."""
+    age, settle = round(entry.age_seconds), round(entry.settle_seconds)
+    return FileOutcome(
+        safe_name(entry.path.name),
+        kind_of(entry.path),
+        "waiting",
+        reason=f"ändrad för {age} s sedan, läses när den varit orörd i {settle} s / "
+        f"changed {age} s ago, read once untouched for {settle} s",
+    )
 
 
 def ingest(
@@ -125,14 +161,27 @@ def ingest(
     key: bytes,
     kinds: tuple[str, ...],
     unknown_folders: tuple[str, ...] = (),
+    limits: Limits | None = None,
+    settle_seconds: float | None = None,
 ) -> IngestReport:
-    """Ingest every landed file of `kinds` (and unrecognised files in `unknown_folders`)."""
+    """Ingest every landed entry of `kinds` (and unrecognised ones in `unknown_folders`).
+
+    Limits and the settle time default to the installation's (FINSAM_CONFIG's `ingest:`
+    section over `limits.yml`, FINSAM_SETTLE_SECONDS).
+    """
     ensure_raw_schema(con)
+    settings = load_settings()
+    limits = limits or load_limits(settings.config)
+    settle = settings.settle_seconds if settle_seconds is None else settle_seconds
     folders = sorted({FILE_PATTERNS[kind][0] for kind in kinds} | set(unknown_folders))
     report = IngestReport()
     for folder in folders:
-        for path in landed_files(landing, folder):
-            if _claims(path, kinds, unknown_folders):
-                landed = read_landed(path)
-                report.outcomes.append(ingest_file(con, landing, landed, key))
+        for entry in scan_folder(landing, folder, settle):
+            if not _claims(entry.path, kinds, unknown_folders):
+                continue
+            if entry.is_settling:
+                report.outcomes.append(_waiting(entry))
+            else:
+                landed = open_landed(entry, limits)
+                report.outcomes.append(ingest_file(con, landing, landed, key, limits))
     return report

@@ -35,7 +35,7 @@ BUILT_IN_DEFAULTS: dict[str, Any] = {
     "completeness_threshold": 0.8,
 }
 INSATS_KEYS = set(BUILT_IN_DEFAULTS) | {"esf_project", "projekt"}
-TOP_LEVEL_KEYS = {"forbund", "units", "defaults", "insatser", "stated_figures", "quality"}
+TOP_LEVEL_KEYS = {"forbund", "units", "defaults", "insatser", "stated_figures", "quality", "ingest"}
 STATED_FIGURE_KEYS = {"insats", "unit", "figure", "period_from", "period_to"}
 
 

@@ -1,14 +1,25 @@
-"""What a landed file is, read off its folder and name (the agencies' naming contract)."""
+"""What a landed file is, read off its folder and name (the agencies' naming contract).
+
+The landing folder is a trust boundary: an entry is listed and looked at with `lstat`
+only; `file_safety` opens nothing but a regular, visible file. Links, FIFOs, devices,
+sockets, folders and hidden files are handed on for quarantine unread; `<name>.part` (an
+upload in progress) and files changed less than `settle_seconds` ago are left for later.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
+import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.pseudonym import redact_text
+from pipelines.settings import load_settings
 
 # source kind -> (landing folder, file-name pattern with groups `organisation` and `date`)
 FILE_PATTERNS: dict[str, tuple[str, re.Pattern[str]]] = {
@@ -33,21 +44,49 @@ FIXED_ORGANISATION = {"population": "scb", "forecast": "forbund"}
 LANDING_FOLDERS = sorted({folder for folder, _ in FILE_PATTERNS.values()})
 
 
+PART_SUFFIX = ".part"  # an upload in progress: never read, never quarantined
+# Unicode categories never let into a name: controls (newline, escape), format characters
+# (bidi overrides), separators, private use, and lone surrogates (undecodable bytes).
+UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
+
+
 class UnreadableFileError(Exception):
     """A file that cannot be loaded at all; the message is the user-facing reason.
 
-    The message must never contain file content (it could hold a personnummer).
+    The message must never contain file content (it could hold a personnummer). `action`
+    (Swedish, English) replaces the usual "fix the file and deliver it again".
     """
 
-    def __init__(self, swedish: str, english: str) -> None:
+    def __init__(self, swedish: str, english: str, action: tuple[str, str] | None = None) -> None:
         super().__init__(f"{swedish} / {english}")
         self.swedish = swedish
         self.english = english
+        self.action = action
+
+
+def has_unsafe_characters(name: str) -> bool:
+    return any(unicodedata.category(char) in UNSAFE_CATEGORIES for char in name)
+
+
+def safe_name(name: str) -> str:
+    """A file name fit for logs, reasons, the registry and quarantine.
+
+    Control and other invisible characters become `_` (a newline would forge a log line),
+    personnummer-like parts are blanked.
+    """
+    cleaned = "".join(
+        "_" if unicodedata.category(char) in UNSAFE_CATEGORIES else char for char in name
+    )
+    return redact_text(cleaned)
 
 
 @dataclass(frozen=True)
 class LandedFile:
-    """One delivery: where it is, which kind it claims to be, and its identity."""
+    """One delivery: where it is, which kind it claims to be, and its identity.
+
+    `identity` is set for entries that were never read (links, FIFOs, oversized files):
+    they have no content to hash, so they are registered under their folder and name.
+    """
 
     path: Path
     folder: str
@@ -56,15 +95,16 @@ class LandedFile:
     extraction_date: dt.date | None
     content: bytes
     problem: UnreadableFileError | None = None
+    identity: str | None = None
 
     @property
     def name(self) -> str:
-        """The file name as stored and shown: personnummer-like parts blanked, just in case."""
-        return redact_text(self.path.name)
+        """The file name as stored and shown: sanitised, personnummer-like parts blanked."""
+        return safe_name(self.path.name)
 
     @property
     def file_id(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
+        return self.identity or hashlib.sha256(self.content).hexdigest()
 
 
 def _extraction_date(kind: str, match: re.Match[str]) -> dt.date:
@@ -81,9 +121,13 @@ def _extraction_date(kind: str, match: re.Match[str]) -> dt.date:
 
 
 def classify(path: Path) -> tuple[str, str, dt.date]:
-    """Source kind, organisation and extraction date of a file, from its folder and name."""
+    """Source kind, organisation and extraction date of a file, from its folder and name.
+
+    Read off the sanitised name, so an organisation never carries a personnummer.
+    """
+    name = safe_name(path.name)
     for kind, (folder, pattern) in FILE_PATTERNS.items():
-        match = pattern.fullmatch(path.name)
+        match = pattern.fullmatch(name)
         if folder == path.parent.name and match:
             organisation = FIXED_ORGANISATION.get(kind) or match["organisation"].lower()
             return kind, organisation, _extraction_date(kind, match)
@@ -103,19 +147,67 @@ def kind_of(path: Path) -> str | None:
         return None
 
 
-def read_landed(path: Path) -> LandedFile:
-    """Read a file's bytes once (its hash is its identity) and classify it."""
-    content = path.read_bytes()
+class UnsafeLandingError(RuntimeError):
+    """A landing sub-folder that is a link or leads outside the landing: nothing is read."""
+
+
+def landing_directory(landing: Path, folder: str) -> Path | None:
+    """`landing/folder` if it is a real folder inside the landing, None if absent."""
+    directory = landing / folder
     try:
-        kind, organisation, extraction_date = classify(path)
-    except UnreadableFileError as problem:
-        return LandedFile(path, path.parent.name, None, None, None, content, problem)
-    return LandedFile(path, path.parent.name, kind, organisation, extraction_date, content)
+        info = os.lstat(directory)
+    except FileNotFoundError:
+        return None
+    inside = Path(os.path.realpath(directory)).parent == Path(os.path.realpath(landing))
+    if not stat.S_ISDIR(info.st_mode) or not inside:
+        raise UnsafeLandingError(
+            f"Landningsmappen {folder}/ är ingen vanlig mapp i {landing} (en länk?): inget i "
+            f"den läses / landing folder {folder}/ is not a plain folder inside the landing"
+        )
+    return directory
+
+
+@dataclass(frozen=True)
+class LandingEntry:
+    """One entry of a landing folder as `lstat` sees it (never followed, never opened)."""
+
+    path: Path
+    info: os.stat_result
+    settle_seconds: float
+
+    @property
+    def age_seconds(self) -> float:
+        return time.time() - self.info.st_mtime
+
+    @property
+    def is_settling(self) -> bool:
+        """A regular file changed too recently: it may still be being written."""
+        return stat.S_ISREG(self.info.st_mode) and self.age_seconds < self.settle_seconds
+
+
+def scan_folder(landing: Path, folder: str, settle_seconds: float) -> list[LandingEntry]:
+    """Every entry of one landing folder except `.part` uploads, oldest name first."""
+    directory = landing_directory(landing, folder)
+    if directory is None:
+        return []
+    entries = []
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(PART_SUFFIX):
+            continue
+        try:
+            info = os.lstat(directory / name)
+        except FileNotFoundError:  # moved away since listed
+            continue
+        entries.append(LandingEntry(directory / name, info, settle_seconds))
+    return entries
 
 
 def landed_files(landing: Path, folder: str) -> list[Path]:
-    """Files waiting in one landing folder, oldest name first (quarantine excluded)."""
-    directory = landing / folder
-    if not directory.is_dir():
-        return []
-    return sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith("."))
+    """The entries of one landing folder a run would act on now, oldest name first.
+
+    Regular files to load and every entry to quarantine (links, FIFOs, devices, sockets,
+    folders, hidden files); not `.part` uploads nor files still settling
+    (FINSAM_SETTLE_SECONDS). The quarantine folder is not a landing folder.
+    """
+    settle = load_settings().settle_seconds
+    return [entry.path for entry in scan_folder(landing, folder, settle) if not entry.is_settling]

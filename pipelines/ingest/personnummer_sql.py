@@ -1,17 +1,23 @@
 """Personnummer parsed, validated and pseudonymised set-based in DuckDB SQL.
 
 Accepted forms: YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN, YYMMDDNNNN and YYMMDD+NNNN
-(`+` = 100 years or older). Samordningsnummer have day + 60. For the YY forms the
-century is the latest one that makes the person born on or before the extraction date
-(100 years earlier with `+`). The last digit is a Luhn check digit over the ten digits
-from YY; the second-to-last is odd for men.
+(`+` = 100 years or older), spaces around the separator allowed. Samordningsnummer have
+day + 60. For the YY forms the century is the latest one that makes the person born on or
+before the extraction date (100 years earlier with `+`). The last digit is a Luhn check
+digit over the ten digits from YY; the second-to-last is odd for men.
+
+The same rules run twice: over the Personnummer column (`personnummer_select`, one CTE
+per step) and over every other delivered text, where a number typed by mistake is found
+and redacted or pseudonymised (`redact_sql`, `pseudonymous_case_id_sql`, the steps as
+struct fields inside list lambdas, so a value costs one regular expression when clean).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from pipelines.ingest.pseudonym import hmac_sql
+from pipelines.ingest.pseudonym import REDACTED, hmac_sql
 
 PROTECTED_VALUES = ("J", "JA")
 
@@ -34,27 +40,66 @@ PERSONNUMMER_WORK_COLUMNS = (
     "pnr_birth_date",
 )
 
+SPACE = r"[\s\x{00A0}]*"
+FORM = rf"(\d{{6}}|\d{{8}}){SPACE}[-+]?{SPACE}\d{{4}}"
+# A candidate starts after a non-digit and swallows any further digits, so a longer
+# number (an account, an amount) fails the form check instead of yielding a fragment.
+CANDIDATE = rf"(?:^|[^0-9])((?:\d{{8}}|\d{{6}}){SPACE}[-+]?{SPACE}\d{{4}}\d*)"
+# Cheap test first: most values are short or hold no ten digits in that shape.
+GUARD = r"[0-9]{6}[\s\x{00A0}+-]*[0-9]{4}"
+CASE_ID_PREFIX = "pn-"
 
-def _luhn_sql() -> str:
+Part = Callable[[str], str]
+
+
+def _column(name: str) -> str:
+    return name
+
+
+def _luhn_sql(part: Part = _column) -> str:
     """Luhn over the ten digits of `pnr_tail` (weights 2,1,2,1,...), in integer arithmetic."""
     terms = []
     for index in range(10):
-        digit = f"(pnr_number // {10 ** (9 - index)} % 10)"
+        digit = f"({part('pnr_number')} // {10 ** (9 - index)} % 10)"
         product = f"({digit} * {2 - index % 2})"
         terms.append(f"{product} // 10 + {product} % 10")
     return f"({' + '.join(terms)}) % 10 = 0"
 
 
-def _century_sql(reference: str) -> str:
+def _day_sql(part: Part) -> str:
+    """Day of month, samordningsnummer's + 60 removed."""
+    day = part("pnr_day_raw")
+    return f"({day} - CASE WHEN {day} > 60 THEN 60 ELSE 0 END)"
+
+
+def _century_sql(reference: str, part: Part = _column) -> str:
     """Year of birth for the YY forms, relative to `reference` (the extraction date)."""
-    ref_year = f"(year({reference}) - CASE WHEN pnr_plus THEN 100 ELSE 0 END)"
+    ref_year = f"(year({reference}) - CASE WHEN {part('pnr_plus')} THEN 100 ELSE 0 END)"
     ref_mmdd = f"(month({reference}) * 100 + day({reference}))"
-    candidate = f"({ref_year} // 100 * 100 + substr(pnr_tail, 1, 2)::INTEGER)"
-    mmdd = "(pnr_month * 100 + (pnr_day_raw - CASE WHEN pnr_day_raw > 60 THEN 60 ELSE 0 END))"
+    candidate = f"({ref_year} // 100 * 100 + substr({part('pnr_tail')}, 1, 2)::INTEGER)"
+    mmdd = f"({part('pnr_month')} * 100 + {_day_sql(part)})"
     return (
         f"{candidate} - CASE WHEN {candidate} > {ref_year} OR "
         f"({candidate} = {ref_year} AND {mmdd} > {ref_mmdd}) THEN 100 ELSE 0 END"
     )
+
+
+def _year_sql(reference: str, part: Part = _column) -> str:
+    """Year of birth of a well-formed number: written out, or from the century rule."""
+    digits = part("pnr_digits")
+    return (
+        f"CASE WHEN length({digits}) = 12 THEN left({digits}, 4)::INTEGER "
+        f"ELSE {_century_sql(reference, part)} END"
+    )
+
+
+def _birth_date_sql(part: Part = _column) -> str:
+    return f"try(make_date({part('pnr_year')}, {part('pnr_month')}, {_day_sql(part)}))"
+
+
+def _normalised_sql(part: Part = _column) -> str:
+    """The twelve digits YYYYMMDDNNNN (day + 60 kept) that every pseudonym is keyed on."""
+    return f"printf('%04d', {part('pnr_year')}) || right({part('pnr_tail')}, 8)"
 
 
 def _problem_sql(empty_means_protected: bool, reference: str) -> str:
@@ -69,6 +114,10 @@ def _problem_sql(empty_means_protected: bool, reference: str) -> str:
     END"""
 
 
+def date_literal(day: dt.date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
 def personnummer_select(
     source: str, extraction_date: dt.date, *, empty_means_protected: bool
 ) -> str:
@@ -79,7 +128,7 @@ def personnummer_select(
     `empty_means_protected`: sources without a protected-identity column deliver those
     persons with an empty personnummer; elsewhere an empty one is a rejected row.
     """
-    reference = f"DATE '{extraction_date.isoformat()}'"
+    reference = date_literal(extraction_date)
     protected = ", ".join(f"'{value}'" for value in PROTECTED_VALUES)
     valid = "pnr_given AND personnummer__problem IS NULL"
     drop = ", ".join(PERSONNUMMER_WORK_COLUMNS)
@@ -105,22 +154,17 @@ def personnummer_select(
             CASE WHEN pnr_form_ok THEN {_luhn_sql()} END AS pnr_luhn_ok
         FROM pnr_parts
     ), pnr_years AS (
-        SELECT *,
-            CASE WHEN pnr_form_ok AND length(pnr_digits) = 12 THEN left(pnr_digits, 4)::INTEGER
-                 WHEN pnr_form_ok THEN {_century_sql(reference)} END AS pnr_year
+        SELECT *, CASE WHEN pnr_form_ok THEN {_year_sql(reference)} END AS pnr_year
         FROM pnr_fields
     ), pnr_dates AS (
-        SELECT *,
-            try(make_date(pnr_year, pnr_month,
-                pnr_day_raw - CASE WHEN pnr_day_raw > 60 THEN 60 ELSE 0 END)) AS pnr_birth_date
+        SELECT *, {_birth_date_sql()} AS pnr_birth_date
         FROM pnr_years
     ), pnr_checked AS (
         SELECT *, {_problem_sql(empty_means_protected, reference)} AS personnummer__problem
         FROM pnr_dates
     )
     SELECT * EXCLUDE ({drop}),
-        CASE WHEN {valid} THEN {hmac_sql("printf('%04d', pnr_year) || right(pnr_tail, 8)")}
-            END AS person_id,
+        CASE WHEN {valid} THEN {hmac_sql(_normalised_sql())} END AS person_id,
         pnr_flagged OR NOT pnr_given AS is_protected_identity,
         CASE WHEN {valid} THEN pnr_birth_date END AS birth_date,
         CASE WHEN {valid} THEN pnr_day_raw > 60 END AS is_coordination_number,
@@ -130,6 +174,88 @@ def personnummer_select(
         END AS pnr_gender
     FROM pnr_checked
     """
+
+
+def _field(name: str) -> str:
+    return f"p.{name}"
+
+
+def _then(items: str, fields: dict[str, str]) -> str:
+    """One step of the lambda pipeline: add `fields` to every struct `p` of `items`."""
+    added = ", ".join(f"{name} := {sql}" for name, sql in fields.items())
+    return f"list_transform({items}, lambda p: struct_insert(p, {added}))"
+
+
+def _found_sql(text: str, reference: str, check_digit: bool) -> str:
+    """Every personnummer-shaped run of `text` that passes the Personnummer column's rules
+    (without the Luhn check when `check_digit` is false), as structs with `pnr_text`."""
+    runs = f"regexp_extract_all({text}, '{CANDIDATE}', 1)"
+    items = (
+        f"list_transform(list_filter({runs}, lambda run: regexp_full_match(run, '{FORM}')), "
+        "lambda run: {'pnr_text': run, 'pnr_plus': contains(run, '+'), "
+        "'pnr_digits': regexp_replace(run, '[^0-9]', '', 'g')})"
+    )
+    items = _then(items, {"pnr_tail": "right(p.pnr_digits, 10)"})
+    items = _then(
+        items,
+        {
+            "pnr_number": "p.pnr_tail::BIGINT",
+            "pnr_month": "substr(p.pnr_tail, 3, 2)::INTEGER",
+            "pnr_day_raw": "substr(p.pnr_tail, 5, 2)::INTEGER",
+        },
+    )
+    items = _then(items, {"pnr_year": _year_sql(reference, _field)})
+    items = _then(items, {"pnr_birth_date": _birth_date_sql(_field)})
+    valid = f"p.pnr_birth_date IS NOT NULL AND p.pnr_birth_date <= {reference}"
+    if check_digit:
+        valid += f" AND {_luhn_sql(_field)}"
+    return f"list_filter({items}, lambda p: {valid})"
+
+
+def _replace_found_sql(text: str, reference: str, check_digit: bool, replacement: str) -> str:
+    """`text` with every found number replaced by `replacement` (SQL over struct `p`).
+
+    Longest first, so a twelve-digit form is replaced whole before its ten-digit tail.
+    """
+    found = _found_sql(text, reference, check_digit)
+    edits = (
+        f"list_sort(list_transform({found}, lambda p: "
+        f"{{'longest': -length(p.pnr_text), 'find': p.pnr_text, 'put': {replacement}}}))"
+    )
+    start = f"{{'longest': 0::BIGINT, 'find': {text}, 'put': ''}}"
+    apply = (
+        "lambda done, edit: {'longest': 0::BIGINT, "
+        "'find': replace(done.find, edit.find, edit.put), 'put': ''}"
+    )
+    return (
+        f"CASE WHEN length({text}) >= 10 AND regexp_matches({text}, '{GUARD}') "
+        f"THEN list_reduce(list_prepend({start}, {edits}), {apply}).find ELSE {text} END"
+    )
+
+
+def redact_sql(text: str, extraction_date: dt.date, *, lookalikes: bool = False) -> str:
+    """`text` with every personnummer and samordningsnummer in it replaced by `REDACTED`.
+
+    Only numbers with a possible birth date (on or before the extraction date) and, unless
+    `lookalikes`, a correct check digit: an amount or account number is left alone. For
+    free text (`lookalikes=True`) a wrong check digit is redacted too: a typo in one digit
+    still points at one person, and a date-shaped ten- or twelve-digit run in a note is
+    almost never an amount (amounts have their own column).
+    """
+    replacement = "'" + REDACTED.replace("'", "''") + "'"
+    return _replace_found_sql(text, date_literal(extraction_date), not lookalikes, replacement)
+
+
+def pseudonymous_case_id_sql(text: str, extraction_date: dt.date) -> str:
+    """A case id with every valid personnummer in it replaced by `pn-` and 16 hex digits of
+    its keyed HMAC (needs `$ipad`/`$opad`).
+
+    Some case systems use the personnummer as ÄrendeID. Keyed on the normalised twelve
+    digits, the replacement is the same in every form and every delivery, so snapshots and
+    history still match the case, and other text around it keeps case ids unique.
+    """
+    replacement = f"'{CASE_ID_PREFIX}' || left({hmac_sql(_normalised_sql(_field))}, 16)"
+    return _replace_found_sql(text, date_literal(extraction_date), True, replacement)
 
 
 def whole_years_sql(birth_date: str, on_date: str) -> str:

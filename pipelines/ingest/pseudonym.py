@@ -2,6 +2,8 @@
 
 HMAC-SHA256 (RFC 2104) built from DuckDB's `sha256` over BLOBs: the padded key is XORed
 with 0x36/0x5c here, once, and passed to the query as parameters `$ipad` and `$opad`.
+Delivered text is redacted in SQL by `personnummer_sql.redact_sql`, which validates each
+number; `redact_text` is the blunt Python fallback for the few texts built outside DuckDB.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 
 BLOCK_SIZE = 64
 
-# Personnummer-like digit runs (YYYYMMDD-NNNN, YYMMDD+NNNN, ...), for redacting free text.
+# Personnummer-like digit runs (YYYYMMDD-NNNN, YYMMDD+NNNN, ...), for redacting messages.
 PERSONNUMMER_LIKE = r"(\d{2})?\d{6}\s?[-+]?\s?\d{4}"
 REDACTED = "[personnummer borttaget]"
 
@@ -32,11 +34,10 @@ def hmac_sql(message: str) -> str:
     return f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || ({message})::BLOB)))"
 
 
-def redact_sql(text: str) -> str:
-    """SQL that blanks personnummer-like substrings of a free-text expression."""
-    return f"regexp_replace({text}, '{PERSONNUMMER_LIKE}', '{REDACTED}', 'g')"
-
-
 def redact_text(text: str) -> str:
-    """Python twin of `redact_sql`, for the few texts built outside DuckDB (file names)."""
+    """Every personnummer-like run of a message or file name blanked, valid or not.
+
+    Error messages and file names are not data: blanking an innocent number there costs
+    nothing, so no check digit is asked for.
+    """
     return re.sub(PERSONNUMMER_LIKE, REDACTED, text)

@@ -3,6 +3,8 @@
 Every reader produces the same shape: one VARCHAR column per delivered heading (as
 delivered) plus `row_number` (1-based data row, header is row 0). Typing happens later
 in SQL, so one bad cell never stops a file. Error messages never quote file content.
+A delivery's text never touches a disk: CSV reaches DuckDB through an in-memory file
+system, sheets as Arrow. The readers trust `content_limits` to have bounded the input.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import tempfile
-from pathlib import Path
+import uuid
+from typing import ClassVar
 
 import duckdb
 import pyarrow as pa
 import python_calamine
+from fsspec.implementations.memory import MemoryFileSystem
 
+from pipelines.ingest.content_limits import check_encoding, not_a_workbook
 from pipelines.ingest.landing import UnreadableFileError
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -27,6 +31,7 @@ def decode(content: bytes) -> str:
     """The text of a file: UTF-8 with BOM, else strict UTF-8, else Windows-1252."""
     if not content.strip():
         raise UnreadableFileError("filen är tom", "the file is empty")
+    check_encoding(content)
     if b"\x00" in content:
         raise UnreadableFileError(
             "filen innehåller binära data (NUL-tecken): trasig eller inte en textfil",
@@ -53,6 +58,23 @@ def decode(content: bytes) -> str:
         ) from None
 
 
+class StagedFiles(MemoryFileSystem):
+    """In-memory files only the readers use (fsspec's default memory store is shared)."""
+
+    protocol = "finsamstage"
+    store: ClassVar[dict] = {}
+    pseudo_dirs: ClassVar[list[str]] = [""]
+
+    @classmethod
+    def _strip_protocol(cls, path: str) -> str:
+        return MemoryFileSystem._strip_protocol(path.removeprefix(f"{cls.protocol}://"))
+
+
+def _attach_staging(con: duckdb.DuckDBPyConnection) -> None:
+    if StagedFiles.protocol not in con.list_filesystems():
+        con.register_filesystem(StagedFiles())
+
+
 def _first_bad_line(path: str, options: str) -> int | None:
     """Line number of the first malformed CSV line, found without reading its content.
 
@@ -60,6 +82,7 @@ def _first_bad_line(path: str, options: str) -> int | None:
     """
     con = duckdb.connect()
     try:
+        _attach_staging(con)
         con.execute(
             f"SELECT count(*) FROM read_csv('{path}', {options}, ignore_errors=true, "
             "store_rejects=true, rejects_scan='ingest_rejects_scan', "
@@ -88,11 +111,14 @@ def _check_delimiter(headers: list[str], delimiter: str) -> None:
 def stage_csv(
     con: duckdb.DuckDBPyConnection, content: bytes, table: str, delimiter: str
 ) -> list[str]:
-    """Load a delimited file into temp table `table`; returns the delivered headings."""
-    text = decode(content)
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", delete=False) as tmp:
-        tmp.write(text)
-    path = Path(tmp.name)
+    """Load a delimited file into temp table `table`; returns the delivered headings.
+
+    The decoded text is staged as an in-memory file (never a temp file: it holds
+    personnummer) and dropped as soon as DuckDB has read it.
+    """
+    path = f"{StagedFiles.protocol}://{uuid.uuid4().hex}.csv"
+    StagedFiles().pipe(path, decode(content).encode("utf-8"))
+    _attach_staging(con)
     options = (
         f"delim='{delimiter}', header=true, all_varchar=true, quote='\"', escape='\"', "
         "strict_mode=true, null_padding=false"
@@ -103,7 +129,7 @@ def stage_csv(
             f"SELECT * FROM read_csv('{path}', {options})"
         )
     except duckdb.Error:
-        line = _first_bad_line(str(path), options)
+        line = _first_bad_line(path, options)
         where = f" (rad {line - 1} / row {line - 1})" if line else ""
         raise UnreadableFileError(
             f"filen kan inte tolkas som {OTHER_DELIMITERS[delimiter][0]}avgränsad text: "
@@ -112,7 +138,7 @@ def stage_csv(
             f"text: wrong number of fields or broken quoting{where}",
         ) from None
     finally:
-        path.unlink(missing_ok=True)
+        StagedFiles().rm(path)
     headers = [row[0] for row in con.execute(f"DESCRIBE {table}_delivered").fetchall()]
     _check_delimiter(headers, delimiter)
     # Insertion order is file order; rowids count from an offset inside a transaction.
@@ -153,10 +179,7 @@ def _sheet_rows(content: bytes, sheet: str) -> list[list[object]]:
     try:
         workbook = python_calamine.load_workbook(io.BytesIO(content))
     except Exception:
-        raise UnreadableFileError(
-            "filen kan inte öppnas som Excel-arbetsbok (xlsx): trasig eller fel format",
-            "the file cannot be opened as an Excel workbook (xlsx): garbled or wrong format",
-        ) from None
+        raise not_a_workbook() from None
     names = {re.sub(r"\s+", " ", name.strip().lower()): name for name in workbook.sheet_names}
     actual = names.get(re.sub(r"\s+", " ", sheet.strip().lower()))
     if actual is None:

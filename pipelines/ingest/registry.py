@@ -8,6 +8,7 @@ are all current: each is a forecast made on its own date.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
@@ -29,6 +30,27 @@ class RowCounts:
         return RowCounts(
             self.read + other.read, self.loaded + other.loaded, self.rejected + other.rejected
         )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The current loaded delivery of one source kind and organisation."""
+
+    file_name: str
+    extraction_date: dt.date
+    rows_loaded: int
+
+
+def current_snapshot(
+    con: duckdb.DuckDBPyConnection, source_kind: str, organisation: str
+) -> Snapshot | None:
+    """The delivery a new snapshot of this kind and organisation would supersede."""
+    rows = con.execute(
+        "SELECT file_name, extraction_date, rows_loaded FROM raw.file_registry "
+        "WHERE status = 'loaded' AND is_current AND source_kind = ? AND organisation = ?",
+        [source_kind, organisation],
+    ).fetchall()
+    return Snapshot(*rows[0]) if rows else None
 
 
 def registered_status(con: duckdb.DuckDBPyConnection, file_id: str) -> tuple[str, str] | None:

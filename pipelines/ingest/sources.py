@@ -14,7 +14,6 @@ import duckdb
 from pipelines.ingest.landing import LandedFile, UnreadableFileError
 from pipelines.ingest.mappings import Mapping, load_mapping, load_register_mapping
 from pipelines.ingest.personnummer_sql import whole_years_sql
-from pipelines.ingest.pseudonym import redact_sql
 from pipelines.ingest.readers import drop_stage, stage_csv, stage_sheet
 from pipelines.ingest.registry import RowCounts
 from pipelines.ingest.table_load import (
@@ -112,7 +111,8 @@ def load_esf(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> 
 
 def load_ledger(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
     headings = stage_csv(con, landed.content, STAGE, ";")
-    load = TableLoad(table="ledger_transactions", fields=[], targets={"text": redact_sql("text")})
+    # Text is free text: personnummer with a wrong check digit are redacted there too.
+    load = TableLoad(table="ledger_transactions", fields=[], free_text=("text",))
     return _load_mapped(con, landed, key, load_mapping("ledger"), load, headings)
 
 

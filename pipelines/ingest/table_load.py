@@ -1,8 +1,9 @@
 """Set-based load of one staged table into its raw table, with row and field rejects.
 
-Steps, all SQL: rename delivered headings to raw columns (`map_stage`), type every value
-and name what is wrong with it (`type_rows`), insert the usable rows and write one
-`raw.rejects` row per problem (`insert_rows`). Runs inside the caller's transaction.
+Steps, all SQL: rename delivered headings to raw columns (`map_stage`), redact any
+personnummer typed into a field and type every value, naming what is wrong with it
+(`type_rows`), insert the usable rows and write one `raw.rejects` row per problem
+(`insert_rows`). Runs inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ import duckdb
 
 from pipelines.ingest.landing import LandedFile
 from pipelines.ingest.mappings import Mapping, normalise_label_sql
-from pipelines.ingest.personnummer_sql import personnummer_select
+from pipelines.ingest.personnummer_sql import (
+    personnummer_select,
+    pseudonymous_case_id_sql,
+    redact_sql,
+)
 from pipelines.ingest.pseudonym import hmac_pads
 from pipelines.ingest.registry import RowCounts
 from pipelines.ingest.schema import DATA_TABLES
@@ -23,6 +28,8 @@ from pipelines.ingest.values_sql import Field
 
 CODE_LABELS_SEED = Path(__file__).resolve().parents[2] / "dbt_project/seeds/code_labels.csv"
 PERSONNUMMER_INPUTS = ("personnummer", "protected_identity")
+REDACTED_REASON = "personnummer eller samordningsnummer i fältet borttaget"
+PSEUDONYMISED_REASON = "personnummer i ÄrendeID ersatt med pseudonymt ärende-id"
 
 
 @dataclass
@@ -36,6 +43,7 @@ class TableLoad:
     empty_personnummer_is_protected: bool = False
     case_id: str | None = None
     personnummer_heading: str = "Personnummer"
+    free_text: tuple[str, ...] = ()  # fields where lookalikes are redacted too
 
 
 def quote(name: str) -> str:
@@ -126,19 +134,54 @@ def _checked_columns(load: TableLoad) -> list[str]:
     return columns
 
 
+def _cleaned_sql(load: TableLoad, item: Field, landed: LandedFile) -> str:
+    """A field's text with personnummer removed: pseudonymised in the case id, else redacted."""
+    column = quote(item.name)
+    if item.name == load.case_id:
+        return pseudonymous_case_id_sql(column, landed.extraction_date)
+    lookalikes = item.name in load.free_text
+    return redact_sql(column, landed.extraction_date, lookalikes=lookalikes)
+
+
+def _redacted_sql(load: TableLoad, landed: LandedFile) -> str:
+    """`mapped` with every field cleaned and a `<field>__redacted` reason where it changed.
+
+    Before typing, so no number typed by mistake reaches a raw column, a reject reason or
+    a quoted label; the Personnummer column itself is parsed apart (`personnummer_select`).
+    """
+    if not load.fields:
+        return "mapped"
+    names = [item.name for item in load.fields]
+    cleaned = ", ".join(
+        f"{_cleaned_sql(load, item, landed)} AS {quote(item.name + '__clean')}"
+        for item in load.fields
+    )
+    swapped = ", ".join(
+        f"{quote(name + '__clean')} AS {quote(name)}, CASE WHEN {quote(name + '__clean')} "
+        f"IS DISTINCT FROM {quote(name)} THEN "
+        f"{literal(PSEUDONYMISED_REASON if name == load.case_id else REDACTED_REASON)} "
+        f"END AS {quote(name + '__redacted')}"
+        for name in names
+    )
+    dropped = ", ".join(quote(name) for name in names + [n + "__clean" for n in names])
+    return f"(SELECT * EXCLUDE ({dropped}), {swapped} FROM (SELECT *, {cleaned} FROM mapped))"
+
+
 def type_rows(
     con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile, key: bytes
 ) -> None:
     """Temp table `typed`: typed values, `<field>__problem` reasons, `row_rejected`."""
-    source, parameters = "mapped", {}
+    source = _redacted_sql(load, landed)
+    keyed = load.personnummer or any(item.name == load.case_id for item in load.fields)
+    parameters = hmac_pads(key) if keyed else {}
     required = [f"{quote(i.name + '__problem')} IS NOT NULL" for i in load.fields if i.required]
     if load.personnummer:
         derived = personnummer_select(
-            "mapped",
+            source,
             landed.extraction_date,
             empty_means_protected=load.empty_personnummer_is_protected,
         )
-        source, parameters = f"({derived})", hmac_pads(key)
+        source = f"({derived})"
         required.append("personnummer__problem IS NOT NULL")
     fields = ", ".join(quote(item.name) for item in load.fields)
     parsed = ", ".join(sql for item in load.fields for sql in item.parse_sql())
@@ -175,19 +218,26 @@ def _insert_loaded(con: duckdb.DuckDBPyConnection, load: TableLoad, landed: Land
     )
 
 
+NULLED_OR_REJECTED = "CASE WHEN row_rejected THEN 'row_rejected' ELSE 'field_nulled' END"
+
+
 def _problem_selects(load: TableLoad) -> list[str]:
-    """(field heading, reason) per problem column of `typed`."""
-    pairs = [(load.personnummer_heading, "personnummer__problem")] if load.personnummer else []
+    """(field heading, reason, action) per problem column of `typed`."""
+    triples = []
+    if load.personnummer:
+        triples.append((load.personnummer_heading, "personnummer__problem", NULLED_OR_REJECTED))
     for item in load.fields:
-        pairs.append((item.heading, f"{item.name}__problem"))
+        triples.append((item.heading, f"{item.name}__problem", NULLED_OR_REJECTED))
         if item.code_list:
-            pairs.append((item.heading, f"{item.name}__finding"))
+            triples.append((item.heading, f"{item.name}__finding", NULLED_OR_REJECTED))
+        cleaned = "case_id_pseudonymised" if item.name == load.case_id else "field_redacted"
+        triples.append((item.heading, f"{item.name}__redacted", literal(cleaned)))
     case_id = load.case_id or "NULL"
     return [
         f"SELECT row_number, {literal(heading)} AS field, {quote(column)} AS reason, "
-        f"CASE WHEN row_rejected THEN 'row_rejected' ELSE 'field_nulled' END AS action, "
-        f"{case_id}::VARCHAR AS case_id FROM typed WHERE {quote(column)} IS NOT NULL"
-        for heading, column in pairs
+        f"{action} AS action, {case_id}::VARCHAR AS case_id "
+        f"FROM typed WHERE {quote(column)} IS NOT NULL"
+        for heading, column, action in triples
     ]
 
 

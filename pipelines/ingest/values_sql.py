@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipelines.ingest.mappings import normalise_label_sql
-from pipelines.ingest.pseudonym import redact_sql
 
 NUMERIC_TYPES = ("INTEGER", "DOUBLE", "DECIMAL(18,2)")
 NUMBER_NOISE = ("' '", "chr(160)", "chr(8239)", "'%'")
@@ -56,7 +55,8 @@ def typed_value_sql(column: str, sql_type: str) -> str:
         return date_sql(column)
     if sql_type == "INTEGER":
         number = f"try_cast({number_text_sql(column)} AS DOUBLE)"
-        return f"CASE WHEN {number} = floor({number}) THEN {number}::INTEGER END"
+        # try_cast: a twelve-digit number typed into an integer field is unusable, not fatal.
+        return f"CASE WHEN {number} = floor({number}) THEN try_cast({number} AS INTEGER) END"
     if sql_type in ("DOUBLE", "DECIMAL(18,2)"):
         return f"try_cast({number_text_sql(column)} AS {sql_type})"
     return text_sql(column)
@@ -113,9 +113,12 @@ class Field:
         return f"CASE {' '.join(cases)} END"
 
     def unknown_label_sql(self, known_labels: list[str]) -> str:
-        """A finding for a label the code list does not know; the label itself is kept."""
+        """A finding for a label the code list does not know; the label itself is kept.
+
+        The label quoted is already redacted: every field is redacted before it is typed.
+        """
         known = ", ".join("'" + label.replace("'", "''") + "'" for label in known_labels)
-        quoted = f"'''' || {redact_sql(self.text)} || ''''"
+        quoted = f"'''' || {self.text} || ''''"
         return (
             f"CASE WHEN {self.text} IS NOT NULL AND NOT list_contains([{known}]::VARCHAR[], "
             f"{normalise_label_sql(self.text)}) "

@@ -1,5 +1,7 @@
 """The period report as an Excel workbook: one sheet per section, numbers kept as numbers
-so the styrgrupp's secretary can build on them, masked cells as the text "<5"."""
+so the styrgrupp's secretary can build on them, masked cells as the text "<5". Every text
+cell is written as a string with any formula prefix neutralised (insats, unit and labels
+come from the data)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import io
 import xlsxwriter
 
 from pipelines.report.sections import DEFINITIONS, Section, sections, subtitle, title
+from pipelines.spreadsheet_safety import XLSX_OPTIONS, write_text
 
 SHEET_NAMES = {
     "Deltagarflöde": "Deltagarflöde",
@@ -25,10 +28,11 @@ def _sheet_name(section: Section) -> str:
 
 def _write_section(workbook: xlsxwriter.Workbook, section: Section, formats: dict) -> None:
     sheet = workbook.add_worksheet(_sheet_name(section))
-    sheet.write(0, 0, section.title, formats["title"])
-    sheet.write_row(2, 0, section.columns, formats["header"])
+    write_text(sheet, 0, 0, section.title, formats["title"])
+    for col_index, heading in enumerate(section.columns):
+        write_text(sheet, 2, col_index, heading, formats["header"])
     for row_index, row in enumerate(section.rows, start=3):
-        sheet.write(row_index, 0, row[0])
+        write_text(sheet, row_index, 0, "" if row[0] is None else row[0])
         for col_index, value in enumerate(row[1:], start=1):
             is_share = isinstance(row[0], str) and row[0].startswith("Andel")
             if isinstance(value, float):
@@ -37,24 +41,26 @@ def _write_section(workbook: xlsxwriter.Workbook, section: Section, formats: dic
                 number_format = formats["number"]
             if isinstance(value, int | float):
                 sheet.write_number(row_index, col_index, value, number_format)
+            elif value is None:
+                sheet.write_blank(row_index, col_index, None, formats["right"])
             else:
-                sheet.write(row_index, col_index, value, formats["right"])
+                write_text(sheet, row_index, col_index, value, formats["right"])
     for offset, note in enumerate(section.notes, start=len(section.rows) + 4):
-        sheet.write(offset, 0, note, formats["note"])
+        write_text(sheet, offset, 0, note, formats["note"])
     sheet.set_column(0, 0, 58)
     sheet.set_column(1, len(section.columns), 16)
 
 
 def _write_cover(workbook: xlsxwriter.Workbook, report: dict, formats: dict) -> None:
     sheet = workbook.add_worksheet("Rapport")
-    sheet.write(0, 0, title(report), formats["title"])
+    write_text(sheet, 0, 0, title(report), formats["title"])
     for row_index, (label, value) in enumerate(subtitle(report), start=2):
-        sheet.write(row_index, 0, label, formats["header"])
-        sheet.write(row_index, 1, value)
+        write_text(sheet, row_index, 0, label, formats["header"])
+        write_text(sheet, row_index, 1, value)
     start = len(subtitle(report)) + 4
-    sheet.write(start, 0, "Definitioner", formats["header"])
+    write_text(sheet, start, 0, "Definitioner", formats["header"])
     for offset, text in enumerate(DEFINITIONS, start=start + 1):
-        sheet.write(offset, 0, text)
+        write_text(sheet, offset, 0, text)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 40)
 
@@ -62,7 +68,7 @@ def _write_cover(workbook: xlsxwriter.Workbook, report: dict, formats: dict) -> 
 def render_xlsx(report: dict) -> bytes:
     """The workbook as bytes: a cover sheet with period and definitions, then the sections."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, **XLSX_OPTIONS})
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 14}),
         "header": workbook.add_format({"bold": True, "bottom": 1}),

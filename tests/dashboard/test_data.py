@@ -7,7 +7,9 @@ import datetime as dt
 import pandas as pd
 
 from dashboards import data
+from dashboards.components import csv_download
 from dashboards.frame import default_period
+from tests.spreadsheet_payloads import PAYLOADS, inert, read_csv
 
 
 def test_counts_of_one_to_four_are_masked_and_zero_is_not() -> None:
@@ -81,3 +83,18 @@ def test_publication_older_than_a_day_is_stale() -> None:
     now = dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
     assert data.is_stale(dt.datetime(2026, 1, 1, 11, tzinfo=dt.UTC), now)
     assert not data.is_stale(dt.datetime(2026, 1, 2, 2, tzinfo=dt.UTC), now)
+
+
+def test_csv_download_neutralises_formulas_and_keeps_numbers() -> None:
+    df = pd.DataFrame(
+        {
+            "unit": PAYLOADS,
+            "exits": ["<5" if n % 2 else n for n in range(len(PAYLOADS))],
+            "difference": [-n - 0.5 for n in range(len(PAYLOADS))],
+        }
+    )
+    header, *rows = read_csv(csv_download(df), ",")
+    assert {len(row) for row in rows} == {len(header)}, "a carriage return split a row"
+    assert [row[0] for row in rows] == [inert(payload) for payload in PAYLOADS]
+    assert [row[1] for row in rows][:3] == ["0", "<5", "2"]
+    assert [float(row[2]) for row in rows] == df["difference"].tolist()

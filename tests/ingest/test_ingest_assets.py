@@ -69,7 +69,12 @@ def test_every_source_kind_loads(finsam_env: Settings, encoding: str) -> None:
     write_landing(finsam_env.landing, finsam_env.config, encoding)
     result = materialize()
     assert result.success
-    assert all(evaluation.passed for evaluation in checks(result).values())
+    evaluations = checks(result)
+    # The one warning: the ledger's Text names a participant by personnummer (redacted).
+    ledger_rows_check = evaluations.pop(("raw/ledger_transactions", "rows_valid"))
+    assert not ledger_rows_check.passed
+    assert ledger_rows_check.metadata["fields_redacted"].value == 1
+    assert all(evaluation.passed for evaluation in evaluations.values())
     registry = query(
         finsam_env, "SELECT source_kind, organisation, status, is_current FROM raw.file_registry"
     )

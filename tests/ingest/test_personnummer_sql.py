@@ -9,9 +9,14 @@ import hmac
 import duckdb
 import pytest
 
-from pipelines.ingest.personnummer_sql import personnummer_select, whole_years_sql
-from pipelines.ingest.pseudonym import hmac_pads, hmac_sql, redact_sql, redact_text
-from tests.ingest.fixtures import samordningsnummer
+from pipelines.ingest.personnummer_sql import (
+    personnummer_select,
+    pseudonymous_case_id_sql,
+    redact_sql,
+    whole_years_sql,
+)
+from pipelines.ingest.pseudonym import REDACTED, hmac_pads, hmac_sql, redact_text
+from tests.ingest.fixtures import forms, samordningsnummer
 
 KEY = b"test-key-not-secret"
 EXTRACTED = dt.date(2024, 6, 1)
@@ -96,9 +101,51 @@ def test_age_in_whole_years() -> None:
     assert ages == [(38,), (39,)]
 
 
+def _cleaned(sql: str, text: str | None) -> str | None:
+    parameters = {"t": text, **(hmac_pads(KEY) if "$ipad" in sql else {})}
+    return duckdb.connect().execute(f"SELECT {sql}", parameters).fetchall()[0][0]
+
+
 def test_redaction_of_free_text() -> None:
     pnr = samordningsnummer(dt.date(1985, 3, 4), 12, male=True)
     text = f"Resa deltagare {pnr[2:8]}-{pnr[8:]} och {pnr}"
-    redacted = duckdb.connect().execute(f"SELECT {redact_sql('$t')}", {"t": text}).fetchall()
-    assert redacted[0][0] == redact_text(text)
-    assert pnr[8:] not in redacted[0][0] and "Resa deltagare" in redacted[0][0]
+    redacted = _cleaned(redact_sql("$t", EXTRACTED), text)
+    assert redacted == redact_text(text) == f"Resa deltagare {REDACTED} och {REDACTED}"
+
+
+@pytest.mark.parametrize("lookalikes", [False, True])
+def test_every_form_is_redacted_wherever_it_stands(lookalikes: bool) -> None:
+    pnr = samordningsnummer(dt.date(1990, 12, 30), 5, male=False)
+    spaced = [f"{pnr[2:8]} - {pnr[8:]}", f"{pnr[:8]}\u00a0-\u00a0{pnr[8:]}"]
+    for form in [*forms(pnr), *spaced]:
+        for text in (form, f"ANLA{form}", f"x;{form},{form}."):
+            redacted = _cleaned(redact_sql("$t", EXTRACTED, lookalikes=lookalikes), text)
+            assert pnr[8:] not in redacted and REDACTED in redacted, (form, text)
+
+
+def test_only_valid_numbers_are_redacted_except_in_free_text() -> None:
+    pnr = samordningsnummer(dt.date(1985, 3, 4), 12, male=True)
+    wrong_check = f"{pnr[:11]}{(int(pnr[11]) + 1) % 10}"
+    keep = [
+        "Hyra 198513641234",  # month 13: no birth date
+        f"Konto {pnr}9",  # a longer number is not a personnummer
+        f"OCR 1{pnr[2:]}",
+        "Belopp 12 500,50 2024-01-10",
+        None,
+    ]
+    for text in keep:
+        for lookalikes in (False, True):
+            assert _cleaned(redact_sql("$t", EXTRACTED, lookalikes=lookalikes), text) == text
+    assert _cleaned(redact_sql("$t", EXTRACTED), wrong_check) == wrong_check
+    assert _cleaned(redact_sql("$t", EXTRACTED, lookalikes=True), wrong_check) == REDACTED
+
+
+def test_case_id_personnummer_becomes_a_stable_pseudonym() -> None:
+    pnr = samordningsnummer(dt.date(1985, 3, 4), 12, male=True)
+    expected = "pn-" + hmac.new(KEY, pnr.encode(), hashlib.sha256).hexdigest()[:16]
+    sql = pseudonymous_case_id_sql("$t", EXTRACTED)
+    assert {_cleaned(sql, form) for form in [*forms(pnr)[:4], f"{pnr[2:8]} - {pnr[8:]}"]} == {
+        expected
+    }
+    assert _cleaned(sql, f"GWA-{pnr}-2") == f"GWA-{expected}-2"
+    assert _cleaned(sql, "H-1") == "H-1"

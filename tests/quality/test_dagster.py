@@ -53,7 +53,6 @@ def test_checks_guard_their_assets_with_declared_severity() -> None:
     assert specs["scb_reconciliation"].asset_key == dg.AssetKey(["marts", "scb_reconciliation"])
     assert specs["stated_figures"].asset_key == dg.AssetKey(["marts", "stated_figure_checks"])
     assert quality_tables.group_names_by_key[RESULTS] == "quality"
-    assert quality_tables.op.pool == "duckdb"
 
 
 def test_warnings_are_written_and_the_run_goes_on(finsam_env: Settings) -> None:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -19,6 +20,7 @@ from expectations.runner import run_suites
 from expectations.store import write_outcomes
 from pipelines.settings import Settings
 from tests.quality.conftest import load_clean_tables
+from tests.spreadsheet_payloads import PAYLOADS, inert, read_csv, workbook_texts
 
 ROOT = Path(__file__).parents[2]
 PERSONNUMMER = re.compile(r"\d{6,8}[-+]?\d{4}")
@@ -93,3 +95,49 @@ def test_missing_warehouse_is_a_clear_error(finsam_env: Settings, tmp_path: Path
     done = _export("--format", "csv", "--out", str(tmp_path / "x.csv"))
     assert done.returncode == 2
     assert str(finsam_env.warehouse) in done.stderr
+
+
+@pytest.fixture
+def planted_payloads(published: Settings) -> Settings:
+    """One finding per OWASP payload, planted as Enhet and Handläggare; day counts negative."""
+    with duckdb.connect(str(published.warehouse)) as con:
+        for number, payload in enumerate(PAYLOADS, start=1):
+            con.execute(
+                "insert into quality.quality_findings select * replace "
+                "(? as unit, ? as caseworker, ? as case_id, ? as days_open) "
+                "from quality.quality_findings where case_id = 'C01' limit 1",
+                [payload, payload, f"X{number:02d}", -number],
+            )
+    return published
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers(
+    planted_payloads: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "lista.csv"
+    done = _export("--format", "csv", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    header, *rows = read_csv(out.read_bytes(), ";")
+    assert {len(row) for row in rows} == {len(header)}, "a carriage return split a row"
+    planted = {row[header.index("ÄrendeID")]: row for row in rows}
+    for number, payload in enumerate(PAYLOADS, start=1):
+        row = planted[f"X{number:02d}"]
+        assert row[header.index("Enhet")] == inert(payload)
+        assert row[header.index("Handläggare")] == inert(payload)
+        assert int(row[header.index("Dagar")]) == -number  # a negative number, untouched
+
+
+def test_xlsx_has_no_formulas_and_keeps_numbers(planted_payloads: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "lista.xlsx"
+    done = _export("--format", "xlsx", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    workbook = openpyxl.load_workbook(out)
+    assert {inert(payload) for payload in PAYLOADS} <= workbook_texts(workbook)
+    sheet = workbook["Arbetslista"]
+    header = [cell.value for cell in sheet[1]]
+    days = {
+        row[header.index("ÄrendeID")].value: row[header.index("Dagar")]
+        for row in sheet.iter_rows(min_row=2)
+    }
+    assert days["X03"].data_type == "n"
+    assert days["X03"].value == -3

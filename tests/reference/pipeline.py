@@ -58,6 +58,7 @@ def case_env(root: Path) -> dict[str, str]:
         FINSAM_WORK_DB=str(root / "work" / "warehouse_work.duckdb"),
         FINSAM_CONFIG=str(root / "config" / "insatser.yml"),
         FINSAM_PSEUDONYM_KEY="reference-case-key-not-secret",
+        FINSAM_SETTLE_SECONDS="0",  # the case files are written complete
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
     )
     return env

@@ -3,8 +3,10 @@ number formatting and the workbook's sheets, without a pipeline run."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
@@ -12,6 +14,7 @@ from pipelines.report.figures import small_cells
 from pipelines.report.render_markdown import render_markdown, swedish_number
 from pipelines.report.render_xlsx import render_xlsx
 from tests.report.expected import SHEETS
+from tests.spreadsheet_payloads import PAYLOADS, inert, workbook_texts
 
 
 @pytest.fixture
@@ -136,3 +139,19 @@ def test_markdown_says_what_is_missing_instead_of_empty_tables(report: dict) -> 
     text = render_markdown(report)
     assert "Insatsen har inga deltagare i aktuella ESF-rapporter till SCB." in text
     assert "| I både ärendesystem och SCB-rapport |" not in text
+
+
+def test_workbook_text_from_the_data_never_becomes_a_formula(report: dict) -> None:
+    """Insats, unit (cover sheet), exit reasons and cost lines come from agencies' data."""
+    report["insats"], report["unit"] = PAYLOADS[0], PAYLOADS[1]
+    report["exits_by_reason"] = {payload: 15 for payload in PAYLOADS}
+    report["budget"][0]["cost_line"] = PAYLOADS[2]
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
+    texts = workbook_texts(workbook)
+    assert {inert(payload) for payload in PAYLOADS} <= texts
+    cover = {row[0]: row[1] for row in workbook["Rapport"].iter_rows(values_only=True)}
+    assert cover["Insats"] == inert(PAYLOADS[0])
+    budget = workbook["Ekonomi"]
+    forecast_result = [row for row in budget.iter_rows() if row[0].value == inert(PAYLOADS[2])]
+    assert forecast_result[0][-1].data_type == "n"
+    assert forecast_result[0][-1].value == -20000  # a negative number stays a number

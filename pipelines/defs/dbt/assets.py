@@ -29,7 +29,6 @@ def export_work_db() -> None:
     manifest=finsam_dbt_project().manifest_path,
     project=finsam_dbt_project(),
     dagster_dbt_translator=FinsamDbtTranslator(),
-    pool="duckdb",
 )
 def finsam_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Staging, intermediate and marts (see dbt_project/models/**/_*__models.yml)."""

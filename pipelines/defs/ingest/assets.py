@@ -14,6 +14,7 @@ from pipelines.defs.resources import Warehouse
 from pipelines.ingest.engine import IngestReport, ingest
 from pipelines.ingest.insats_config import ConfigError, read_config, replace_config_tables
 from pipelines.ingest.schema import CONFIG_TABLES, ensure_raw_schema
+from pipelines.pseudonym_key import require_matching_key
 
 FILES_CHECK = "files_readable"
 ROWS_CHECK = "rows_valid"
@@ -91,10 +92,12 @@ def _materializations(spec: IngestSpec, report: IngestReport) -> list[dg.Materia
         "files_loaded": len(report.having("loaded")),
         "files_already_loaded": len(report.having("duplicate")),
         "files_quarantined": len(report.having("quarantined")),
+        "files_waiting": len(report.having("waiting")),
         "rows_read": rows.read,
         "rows_loaded": rows.loaded,
         "rows_rejected": rows.rejected,
         "fields_nulled": report.fields_nulled,
+        "fields_redacted": report.fields_redacted,
     }
     return [
         dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata=metadata)
@@ -127,9 +130,13 @@ def _check_results(spec: IngestSpec, report: IngestReport) -> list[dg.AssetCheck
         dg.AssetCheckResult(
             asset_key=key,
             check_name=ROWS_CHECK,
-            passed=rows.rejected == 0 and report.fields_nulled == 0,
+            passed=rows.rejected == 0 and report.fields_nulled == report.fields_redacted == 0,
             severity=dg.AssetCheckSeverity.WARN,
-            metadata={"rows_rejected": rows.rejected, "fields_nulled": report.fields_nulled},
+            metadata={
+                "rows_rejected": rows.rejected,
+                "fields_nulled": report.fields_nulled,
+                "fields_redacted": report.fields_redacted,
+            },
         ),
     ]
 
@@ -148,7 +155,8 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
             ROWS_CHECK,
             asset=checked,
             blocking=False,
-            description="Inga rader avvisade och inga fält nollställda (se raw.rejects).",
+            description="Inga rader avvisade, inga fält nollställda och inga personnummer "
+            "borttagna ur andra fält (se raw.rejects).",
         ),
     ]
 
@@ -156,12 +164,12 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
         name=f"ingest_{spec.name}",
         specs=[raw_spec(table, spec.description) for table in spec.tables],
         check_specs=check_specs,
-        pool="duckdb",
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse):
         settings = warehouse.settings
         key = settings.pseudonym_key()
         with warehouse.connect() as con:
+            require_matching_key(con, key)  # before any file: a changed key loads nothing
             report = ingest(con, settings.landing, key, spec.kinds, spec.unknown_folders)
         for outcome in report.outcomes:
             context.log.info(f"{outcome.file_name}: {outcome.status} ({outcome.counts})")
@@ -180,7 +188,6 @@ ingest_assets = [build_ingest_asset(spec) for spec in INGEST_SPECS]
         raw_spec(table, "Insatskonfigurationen (FINSAM_CONFIG) med standardvärden ifyllda.")
         for table in CONFIG_TABLES
     ],
-    pool="duckdb",
 )
 def insats_config(warehouse: Warehouse):
     """Load the insats configuration; a bad file fails with the offending key named."""
@@ -208,7 +215,6 @@ def insats_config(warehouse: Warehouse):
             ("rejects", "Avvisade rader och nollställda fält med fil, rad, fält och orsak."),
         )
     ],
-    pool="duckdb",
 )
 def ingest_registry(warehouse: Warehouse):
     """The registry and rejects as every ingest asset left them, summarised in counts.

@@ -1,58 +1,104 @@
-"""Start the whole pipeline when new files land, without waiting for the night."""
+"""Start the whole pipeline when a delivery lands whose content the warehouse has not loaded.
+
+The question is asked of the registry (`raw.file_registry` in the published warehouse),
+not of modification times: a file copied in with an old time (`scp -p`, `rsync -t`, unzip),
+or one that landed while a run was going, is still new until its content is loaded.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import stat
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from pipelines.defs.schedules import nightly_job
 from pipelines.ingest.landing import LANDING_FOLDERS, landed_files
-from pipelines.settings import Settings, load_settings
+from pipelines.run_recovery import live_runs, recover_dead_runs
+from pipelines.settings import load_settings
+
+HASH_CHUNK = 1 << 20
 
 
-def _waiting_files(landing: Path) -> list[tuple[str, Path]]:
-    return [(folder, path) for folder in LANDING_FOLDERS for path in landed_files(landing, folder)]
+def loaded_contents(warehouse: Path) -> set[str]:
+    """Content hashes of every delivery the published warehouse has loaded."""
+    if not warehouse.exists():
+        return set()
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            rows = con.execute(
+                "SELECT file_id FROM raw.file_registry WHERE status = 'loaded'"
+            ).fetchall()
+    except duckdb.Error:
+        return set()
+    return {file_id for (file_id,) in rows}
 
 
-def landing_fingerprint(landing: Path) -> str:
-    """A digest of every waiting file's folder, name, size and modification time.
-
-    Cheap (no file is read) and changes whenever a file lands, is replaced or is moved
-    to quarantine, so each new state of the landing folder is looked at exactly once.
-    """
-    digest = hashlib.sha256()
-    for folder, path in _waiting_files(landing):
-        stat = path.stat()
-        digest.update(f"{folder}/{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+def _sha256(path: Path) -> str | None:
+    """Hash a regular file without following a link or blocking on a FIFO; None otherwise."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        digest = hashlib.sha256()
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
     return digest.hexdigest()
 
 
-def is_published_since_landing(settings: Settings) -> bool:
-    """True when the published warehouse is newer than every waiting file.
+def content_id(path: Path, cache: dict[str, list]) -> str:
+    """The registry's identity of a landed entry: its sha256, reused while it is unchanged.
 
-    Then a run has already seen them all (as after `make run`, or when a file only moved
-    to quarantine), and another run would rebuild the same warehouse.
+    An entry that is no regular file (a link, a FIFO) is never read: it is new by its name
+    until a run has moved it to quarantine.
     """
-    if not settings.warehouse.exists():
-        return False
-    published = settings.warehouse.stat().st_mtime_ns
-    return all(path.stat().st_mtime_ns <= published for _, path in _waiting_files(settings.landing))
+    info = path.lstat()
+    signature = [info.st_size, info.st_mtime_ns, info.st_ino]
+    cached = cache.get(str(path))
+    if cached and cached[:3] == signature:
+        return cached[3]
+    digest = _sha256(path) if stat.S_ISREG(info.st_mode) else None
+    identity = digest or f"entry:{path}:{info.st_mode}:{info.st_ino}"
+    cache[str(path)] = [*signature, identity]
+    return identity
+
+
+def unloaded_deliveries(landing: Path, warehouse: Path, cache: dict[str, list]) -> list[str]:
+    """Identities of the landed entries whose content the warehouse has not loaded.
+
+    `cache` (the sensor's cursor) keeps each entry's hash while its size, time and inode
+    stay the same, and forgets entries that left the landing.
+    """
+    paths = [path for folder in LANDING_FOLDERS for path in landed_files(landing, folder)]
+    landed = {content_id(path, cache) for path in paths}
+    for gone in set(cache) - {str(path) for path in paths}:
+        del cache[gone]
+    return sorted(landed - loaded_contents(warehouse))
 
 
 @dg.sensor(
     job=nightly_job,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Startar en körning när nya filer landar i arende/, scb/ eller ekonomi/.",
+    description="Startar en körning när en leverans landar vars innehåll lagret inte har "
+    "läst in, oavsett filens ändringstid; läker först körningar som en död process lämnat.",
 )
 def landing_sensor(context: dg.SensorEvaluationContext):
     settings = load_settings()
-    fingerprint = landing_fingerprint(settings.landing)
-    if fingerprint == context.cursor:
-        return dg.SkipReason("Inga nya filer i landningsmappen.")
-    context.update_cursor(fingerprint)
-    if is_published_since_landing(settings):
-        return dg.SkipReason("Alla filer i landningsmappen finns redan i det publicerade lagret.")
-    return dg.RunRequest(run_key=fingerprint)
+    for run_id in recover_dead_runs(context.instance, settings.warehouse):
+        context.log.warning(f"Körning {run_id} lämnades av en död process: markerad misslyckad.")
+    if live_runs(context.instance):
+        return dg.SkipReason("En körning pågår; nya leveranser tas när den är klar.")
+    cache = json.loads(context.cursor) if context.cursor else {}
+    new = unloaded_deliveries(settings.landing, settings.warehouse, cache)
+    context.update_cursor(json.dumps(cache))
+    if not new:
+        return dg.SkipReason("Inga nya leveranser: lagret har redan läst in varje fil.")
+    return dg.RunRequest(run_key=hashlib.sha256("\n".join(new).encode()).hexdigest())

@@ -13,7 +13,6 @@ from pipelines.publication import publish, stamp_publication
     deps=[*finsam_dbt_models.keys, *quality_tables.keys],
     group_name="publish",
     kinds={"duckdb"},
-    pool="duckdb",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Publicerat lager: kopia av arbetsdatabasen som ersätter FINSAM_WAREHOUSE i ett steg.

@@ -44,7 +44,6 @@ def _guarded_assets() -> list[dg.AssetKey]:
         ),
     ],
     group_name="quality",
-    pool="duckdb",
 )
 def quality_tables(warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
     """Validate every suite, write quality.quality_results and quality.quality_findings, and

@@ -54,7 +54,6 @@ def suite_check(declaration: SuiteDeclaration) -> dg.AssetChecksDefinition:
         name=declaration.suite,
         description=declaration.description,
         blocking=declaration.blocking,
-        pool="duckdb",
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
