@@ -8,12 +8,17 @@ process's start time, so a reused pid is not mistaken for the run). Before a run
 and on every sensor tick, runs whose worker is gone are reported failed and whatever they
 held is released: concurrency slots, and the half-copied warehouse of an interrupted
 publication.
+
+A run without the tag (started by an older version, or killed before its worker tagged it)
+cannot be judged by its process; it counts as dead once it has written nothing to the event
+log for `UNTAGGED_STALE_SECONDS`, far longer than any step of a nightly run is silent.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +27,7 @@ import dagster as dg
 from pipelines.publication import discard_unfinished_publication
 
 WORKER_TAG = "finsam/worker"
+UNTAGGED_STALE_SECONDS = 3600.0
 IN_PROGRESS = [
     dg.DagsterRunStatus.STARTING,
     dg.DagsterRunStatus.STARTED,
@@ -78,29 +84,51 @@ def in_progress_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
     return list(instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS)))
 
 
-def _is_dead(run: dg.DagsterRun) -> bool:
+def _silent_seconds(instance: dg.DagsterInstance, run: dg.DagsterRun) -> float:
+    """Seconds since the run last wrote to the event log (or was created)."""
+    records = instance.event_log_storage.get_records_for_run(
+        run.run_id, ascending=False, limit=1
+    ).records
+    if records:
+        last = records[0].timestamp
+    else:
+        last = instance.get_run_record_by_id(run.run_id).create_timestamp.timestamp()
+    return time.time() - last
+
+
+def _is_dead(instance: dg.DagsterInstance, run: dg.DagsterRun, untagged_stale: float) -> bool:
     worker = Worker.of(run)
-    return worker is not None and worker.is_gone()
+    if worker is None:
+        return _silent_seconds(instance, run) >= untagged_stale
+    return worker.is_gone()
 
 
-def live_runs(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
+def live_runs(
+    instance: dg.DagsterInstance, untagged_stale: float = UNTAGGED_STALE_SECONDS
+) -> list[dg.DagsterRun]:
     """In-progress runs whose process is alive (or on another host, so cannot be judged)."""
-    return [run for run in in_progress_runs(instance) if not _is_dead(run)]
+    runs = in_progress_runs(instance)
+    return [run for run in runs if not _is_dead(instance, run, untagged_stale)]
 
 
-def recover_dead_runs(instance: dg.DagsterInstance, warehouse: Path) -> list[str]:
+def recover_dead_runs(
+    instance: dg.DagsterInstance,
+    warehouse: Path,
+    untagged_stale: float = UNTAGGED_STALE_SECONDS,
+) -> list[str]:
     """Mark runs with a dead worker failed and release what they held; returns their ids.
 
     With no run alive any more, a half-copied publication is discarded too.
     """
     recovered = []
     for run in in_progress_runs(instance):
-        if _is_dead(run):
+        if _is_dead(instance, run, untagged_stale):
             worker = Worker.of(run)
-            instance.report_run_failed(run, DEAD_RUN_MESSAGE.format(pid=worker.pid))
+            pid = worker.pid if worker else "?"
+            instance.report_run_failed(run, DEAD_RUN_MESSAGE.format(pid=pid))
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             recovered.append(run.run_id)
-    if not live_runs(instance):
+    if not live_runs(instance, untagged_stale):
         discard_unfinished_publication(warehouse)
     return recovered
 

@@ -76,3 +76,14 @@ def test_a_run_does_not_wait_for_a_dead_one(instance, finsam_env: Settings):
     assert said == [
         f"Körning {dead.run_id} lämnades oavslutad av en död process: markerad som misslyckad."
     ]
+
+
+def test_an_untagged_run_counts_as_dead_only_after_a_long_silence(instance, tmp_path: Path):
+    """Runs of an older version carry no worker tag: judged by their event log's silence."""
+    untagged = dg.DagsterRun(job_name="nightly", status=dg.DagsterRunStatus.STARTED)
+    instance.add_run(untagged)
+    assert recover_dead_runs(instance, tmp_path / "warehouse.duckdb") == []
+    assert live_runs(instance) == [instance.get_run_by_id(untagged.run_id)]
+    recovered = recover_dead_runs(instance, tmp_path / "warehouse.duckdb", untagged_stale=0)
+    assert recovered == [untagged.run_id]
+    assert instance.get_run_by_id(untagged.run_id).status == dg.DagsterRunStatus.FAILURE
