@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from pipelines.ingest.file_safety import content_hash
 from pipelines.ingest.landing import FILE_PATTERNS, LandedFile
 from pipelines.ingest.mappings import Mapping, load_mapping, load_register_mapping
 from pipelines.ingest.personnummer_sql import (
@@ -105,9 +104,9 @@ def _landing_index(landing: Path) -> dict[str, Path]:
         directory = landing / folder
         paths = sorted(directory.iterdir()) if directory.is_dir() else []
         for path in paths:
-            if stat.S_ISREG(os.lstat(path).st_mode):
-                content = path.read_bytes()
-                index[LandedFile(path, folder, None, None, None, content).file_id] = path
+            digest = content_hash(path)
+            if digest:
+                index[digest] = path
     return index
 
 

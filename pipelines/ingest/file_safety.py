@@ -12,6 +12,7 @@ import errno
 import hashlib
 import os
 import stat
+from pathlib import Path
 
 from pipelines.ingest.landing import (
     LandedFile,
@@ -67,6 +68,28 @@ def entry_problem(name: str, info: os.stat_result, limits: Limits) -> Unreadable
     if info.st_size > limits.max_file_bytes:
         return _too_big(info.st_size, limits)
     return None
+
+
+HASH_CHUNK = 1 << 20
+
+
+def content_hash(path: Path) -> str | None:
+    """sha256 of a regular file (its registry file_id), streamed; None for any other entry.
+
+    Opened like a delivery (no link followed, no FIFO waited on), for the sensor and the key
+    rotation, which must know a file's identity without loading it.
+    """
+    try:
+        descriptor = os.open(path, OPEN_FLAGS)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        digest = hashlib.sha256()
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _read_regular(entry: LandingEntry, limits: Limits) -> bytes:

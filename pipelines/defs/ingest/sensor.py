@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import stat
 from pathlib import Path
 
@@ -17,11 +16,10 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.schedules import nightly_job
+from pipelines.ingest.file_safety import content_hash
 from pipelines.ingest.landing import LANDING_FOLDERS, landed_files
 from pipelines.run_recovery import live_runs, recover_dead_runs
 from pipelines.settings import load_settings
-
-HASH_CHUNK = 1 << 20
 
 
 def loaded_contents(warehouse: Path) -> set[str]:
@@ -38,21 +36,6 @@ def loaded_contents(warehouse: Path) -> set[str]:
     return {file_id for (file_id,) in rows}
 
 
-def _sha256(path: Path) -> str | None:
-    """Hash a regular file without following a link or blocking on a FIFO; None otherwise."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        digest = hashlib.sha256()
-        while chunk := handle.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def content_id(path: Path, cache: dict[str, list]) -> str:
     """The registry's identity of a landed entry: its sha256, reused while it is unchanged.
 
@@ -64,7 +47,7 @@ def content_id(path: Path, cache: dict[str, list]) -> str:
     cached = cache.get(str(path))
     if cached and cached[:3] == signature:
         return cached[3]
-    digest = _sha256(path) if stat.S_ISREG(info.st_mode) else None
+    digest = content_hash(path) if stat.S_ISREG(info.st_mode) else None
     identity = digest or f"entry:{path}:{info.st_mode}:{info.st_ino}"
     cache[str(path)] = [*signature, identity]
     return identity
