@@ -13,7 +13,9 @@ import pandas as pd
 import streamlit as st
 import yaml
 
+from dashboards import data
 from dashboards.data import MASK, numeric
+from pipelines.figure_catalog import Figure, column_labels
 from pipelines.spreadsheet_safety import csv_bytes
 
 LABELS_FILE = Path(__file__).with_name("labels.yml")
@@ -25,12 +27,48 @@ SWEDISH_NUMBERS = {
     "currency": ["", " kr"],
 }
 NOTHING_TO_DRAW = "Inget att rita: alla värden saknas eller gäller färre än 5 personer."
+UNIT_FORMATS = {  # figure catalogue unit -> how `fmt` writes it
+    "antal": "count",
+    "andel": "share",
+    "månader": "months",
+    "kronor": "kr",
+    "medeltal": "decimal",
+    "procent": "decimal",
+    "per_1000": "decimal",
+}
 
 
 @functools.cache
 def labels() -> dict[str, Any]:
     """The Swedish texts of labels.yml."""
     return yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+
+
+def catalog() -> dict[str, Figure]:
+    """The published figure catalogue (empty before the first publication)."""
+    wh = data.locate()
+    return data.figure_catalog(wh) if wh else {}
+
+
+def figure_label(figure_id: str) -> str:
+    """A figure's Swedish label, as every view shows it."""
+    return catalog()[figure_id].label
+
+
+def figure_format(figure_id: str) -> str:
+    """How `fmt` writes the figure, from its unit in the catalogue."""
+    return UNIT_FORMATS[catalog()[figure_id].unit]
+
+
+def figure_definitions(*figure_ids: str) -> str:
+    """The catalogue's definitions of the figures, as one text for `definition`."""
+    figures = catalog()
+    return " ".join(f"{figures[i].label}: {figures[i].definition}" for i in figure_ids)
+
+
+def column_names() -> dict[str, str]:
+    """Swedish column headings: figures from the catalogue, other columns from labels.yml."""
+    return {**labels()["columns"], **column_labels(catalog())}
 
 
 def label(group: str, key: str | None) -> str:
@@ -91,7 +129,7 @@ def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) ->
     kinds = {column: _default_kind(df[column]) for column in df if (df[column] == MASK).any()}
     for column, kind in (kinds | (formats or {})).items():
         shown[column] = shown[column].map(lambda v, k=kind: fmt(v, k))
-    shown = shown.rename(columns=labels()["columns"])
+    shown = shown.rename(columns=column_names())
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(
         "Ladda ner tabellen (CSV)",
@@ -106,7 +144,7 @@ def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) ->
 
 def csv_download(df: pd.DataFrame) -> bytes:
     """The CSV a table offers: Swedish headings, raw numbers, no text Excel would run."""
-    return csv_bytes(df.rename(columns=labels()["columns"]), ",")
+    return csv_bytes(df.rename(columns=column_names()), ",")
 
 
 def _default_kind(masked: pd.Series) -> str:
@@ -130,7 +168,7 @@ def long_form(df: pd.DataFrame, x: str, columns: list[str]) -> pd.DataFrame:
     melted = pd.DataFrame(
         {
             x: pd.concat([df[x]] * len(columns), ignore_index=True),
-            "Serie": [label("columns", c) for c in columns for _ in range(len(df))],
+            "Serie": [column_names().get(c, c) for c in columns for _ in range(len(df))],
             "Värde": pd.concat([numeric(df[c]) for c in columns], ignore_index=True),
         }
     )

@@ -1,9 +1,12 @@
 """Every read the dashboard makes of the published warehouse, and the one place cells are masked.
 
-Pure functions over `marts`, `quality` and `meta` returning DataFrames. Each opens a
-short-lived read-only connection (the nightly run replaces the file with os.replace, so a
-long-held one would pin the old file) and is cached on the file's path and mtime, so a new
-publication shows at once and the run is never blocked by a reader.
+Pure selects from `marts`, `quality` and `meta` returning DataFrames: no figure is computed
+here. Every aggregate a page shows (a municipality, "Alla insatser", an ESF project) is a
+mart row the report and analysts read too, and cells are masked on the disclosure bases of
+the figure catalogue (`marts.figure_catalog`) through `pipelines.disclosure`. Each read
+opens a short-lived read-only connection (the nightly run replaces the file with
+os.replace, so a long-held one would pin the old file) and is cached on the file's path
+and mtime, so a new publication shows at once and the run is never blocked by a reader.
 """
 
 from __future__ import annotations
@@ -17,37 +20,19 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines.disclosure import MASK, small_counts
+from pipelines.disclosure import MASK, protect_frame
+from pipelines.figure_catalog import Figure, disclosure_bases, read_catalog, read_glossary
 from pipelines.settings import load_settings
 
 CACHE_TTL_SECONDS = 600
 ALL_INSATSER = "Alla insatser"
 ALL_UNITS = "Alla enheter"
 WORKLIST_LIMIT = 2000
-TRANSITION_TABLES = {
-    "income": "marts.income_transitions",
-    "occupation": "marts.occupation_transitions",
-}
-FLOW_COUNTS = [
-    "active_at_start",
-    "enrolled",
-    "exited",
-    "dropouts",
-    "active_at_end",
-    "served",
-    "queue_at_end",
-    "average_enrolled",
-]
-OUTCOME_COUNTS = [
-    "exits",
-    "dropouts",
-    "exits_excluding_dropouts",
-    "goal_exits",
-    "work_or_studies_exits",
-]
-OUTCOME_SHARES = {
-    "goal_share": ("goal_exits", "exits_excluding_dropouts"),
-    "work_or_studies_share": ("work_or_studies_exits", "exits"),
+TRANSITION_MARTS = {"income": "income_transitions", "occupation": "occupation_transitions"}
+FLOW_MARTS = {"unit": "marts.period_flows", "municipality": "marts.municipality_flows"}
+EXIT_REASON_MARTS = {
+    "unit": "marts.exits_by_reason",
+    "municipality": "marts.municipality_exits_by_reason",
 }
 
 
@@ -90,24 +75,33 @@ def _query(wh: Warehouse, sql: str, params: Sequence[object] = ()) -> pd.DataFra
         con.close()
 
 
-def mask_small_cells(
-    df: pd.DataFrame,
-    counts: Sequence[str],
-    derived: dict[str, tuple[str, ...]] | None = None,
-) -> pd.DataFrame:
-    """Replace person counts of 1-4, and figures computed from them, with "<5".
+def _read(wh: Warehouse, reader):
+    con = duckdb.connect(wh.path, read_only=True)
+    try:
+        return reader(con)
+    finally:
+        con.close()
 
-    Zero stays visible: it describes nobody. Derived figures (shares, means, costs per
-    person) are masked when any count they rest on is small, since they would reveal it.
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def figure_catalog(wh: Warehouse) -> dict[str, Figure]:
+    """The published figure catalogue: labels, definitions and disclosure bases."""
+    return _read(wh, read_catalog)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def glossary(wh: Warehouse) -> dict[str, str]:
+    """The published glossary terms that are not figures."""
+    return _read(wh, read_glossary)
+
+
+def mask_small_cells(wh: Warehouse, df: pd.DataFrame, mart: str) -> pd.DataFrame:
+    """Mask the mart's figures whose disclosure basis (from the catalogue) is 1-4 persons.
+
+    Zero stays visible: it describes nobody. A derived figure (share, mean, cost per person)
+    is masked with the counts it rests on, since it would reveal them.
     """
-    masked = df.copy()
-    small = {col: small_counts(df[col]) for col in counts}
-    for col, basis in (derived or {}).items():
-        hidden = pd.concat([small_counts(df[b]) for b in basis], axis=1).any(axis=1)
-        masked[col] = masked[col].astype(object).where(~hidden, MASK)
-    for col, hidden in small.items():
-        masked[col] = masked[col].astype(object).where(~hidden, MASK)
-    return masked
+    return protect_frame(df, disclosure_bases(figure_catalog(wh), mart))
 
 
 def numeric(series: pd.Series) -> pd.Series:
@@ -134,31 +128,27 @@ def is_stale(published_at: dt.datetime, now: dt.datetime | None = None) -> bool:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def scopes(wh: Warehouse) -> pd.DataFrame:
-    """Insats x unit pairs with flows, and each unit's municipality (null for aggregates)."""
+    """Every insats with flows ('Alla enheter'), its units and each unit's municipality."""
     return _query(
         wh,
         """
-        with units as (
-            select unit, any_value(municipality_name) as municipality_name
-            from marts.enrolments
-            where municipality_name is not null
-            group by unit
-        )
-        select distinct flows.insats, flows.unit, units.municipality_name
-        from marts.period_flows as flows
-        left join units using (unit)
-        order by flows.insats, flows.unit
+        select insats, unit, municipality_name from marts.units
+        union
+        select distinct insats, 'Alla enheter' as unit, null as municipality_name
+        from marts.period_flows
+        order by insats, unit
         """,
     )
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def periods(wh: Warehouse) -> pd.DataFrame:
-    """Every period the flows cover, per period type, oldest first."""
+    """Every period the flows cover, per period type, oldest first; is_partial when it ends
+    after the latest extraction (its figures are preliminary)."""
     return _query(
         wh,
         """
-        select distinct period_type, period_label, period_start, period_end
+        select distinct period_type, period_label, period_start, period_end, is_partial
         from marts.period_flows
         order by period_type, period_start, period_end
         """,
@@ -177,40 +167,36 @@ def dimension_values(wh: Warehouse, dimension: str) -> list[str]:
     return df["dimension_value"].tolist()
 
 
-def units_in_scope(wh: Warehouse, f: Filters) -> list[str]:
-    """The unit rows a figure sums: one unit, a municipality's units, or the computed total."""
-    if f.unit != ALL_UNITS or f.municipality is None:
-        return [f.unit]
-    df = scopes(wh)
-    chosen = df[(df["insats"] == f.insats) & (df["municipality_name"] == f.municipality)]
-    return sorted(chosen["unit"].unique().tolist())
+def scope_filter(f: Filters) -> tuple[str, str, str]:
+    """The mart family, group column and group that answer the filters.
+
+    A chosen unit is a unit row; a municipality with all units is a municipality row
+    (a person counted where their episode's units are); otherwise the insats as a whole.
+    """
+    if f.unit == ALL_UNITS and f.municipality is not None:
+        return "municipality", "municipality_name", f.municipality
+    return "unit", "unit", f.unit
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _flows(wh: Warehouse, insats: str, units: tuple[str, ...], period_type: str) -> pd.DataFrame:
+def _flows(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    family, column, group = scope_filter(f)
     return _query(
         wh,
-        """
-        select period_label, period_start, period_end,
-            sum(active_at_start)::bigint as active_at_start, sum(enrolled)::bigint as enrolled,
-            sum(exited)::bigint as exited, sum(dropouts)::bigint as dropouts,
-            sum(active_at_end)::bigint as active_at_end, sum(served)::bigint as served,
-            sum(queue_at_end)::bigint as queue_at_end,
-            sum(average_enrolled)::double as average_enrolled
-        from marts.period_flows
-        where insats = ? and list_contains(?, unit) and period_type = ?
-        group by all
+        f"""
+        select period_label, period_start, period_end, active_at_start, enrolled, exited,
+            dropouts, active_at_end, served, queue_at_end, average_enrolled
+        from {FLOW_MARTS[family]}
+        where insats = ? and {column} = ? and period_type = ?
         order by period_start
         """,
-        [insats, list(units), period_type],
+        [f.insats, group, f.period_type],
     )
 
 
 def flows(wh: Warehouse, f: Filters) -> pd.DataFrame:
     """Flow figures per period of the chosen type up to the chosen period, masked."""
-    df = _flows(wh, f.insats, tuple(units_in_scope(wh, f)), f.period_type)
-    df = _up_to(df, f.period_label)
-    return mask_small_cells(df, FLOW_COUNTS)
+    return mask_small_cells(wh, _up_to(_flows(wh, f), f.period_label), "period_flows")
 
 
 def _up_to(df: pd.DataFrame, period_label: str | None) -> pd.DataFrame:
@@ -267,8 +253,10 @@ def _outcomes(
         wh,
         """
         select period_label, dimension_value, exits, dropouts, exits_excluding_dropouts,
-            goal_exits, work_or_studies_exits, goal_share, work_or_studies_share,
-            goal_definition
+            goal_share_base, goal_exits, goal_exits_including_dropouts,
+            goal_exits_excluding_dropouts, work_or_studies_exits, goal_share,
+            goal_share_including_dropouts, goal_share_excluding_dropouts,
+            work_or_studies_share, goal_definition
         from marts.outcomes
         where insats = ? and unit = ? and period_type = ? and dimension = ?
         order by period_label, dimension_value
@@ -281,7 +269,7 @@ def outcomes(wh: Warehouse, f: Filters, dimension: str) -> pd.DataFrame:
     """One breakdown of exits and goal shares for the chosen period, masked."""
     df = _outcomes(wh, f.insats, f.unit, f.period_type, dimension)
     df = df[df["period_label"] == f.period_label].drop(columns="period_label")
-    return mask_small_cells(df.reset_index(drop=True), OUTCOME_COUNTS, OUTCOME_SHARES)
+    return mask_small_cells(wh, df.reset_index(drop=True), "outcomes")
 
 
 def outcome_trend(wh: Warehouse, f: Filters) -> pd.DataFrame:
@@ -294,7 +282,7 @@ def outcome_trend(wh: Warehouse, f: Filters) -> pd.DataFrame:
     order = order[order["period_type"] == f.period_type][["period_label", "period_start"]]
     df = df.merge(order, on="period_label").sort_values("period_start")
     df = _up_to(df, f.period_label)
-    return mask_small_cells(df, OUTCOME_COUNTS, OUTCOME_SHARES)
+    return mask_small_cells(wh, df, "outcomes")
 
 
 def key_figures(wh: Warehouse, f: Filters) -> pd.DataFrame:
@@ -302,13 +290,11 @@ def key_figures(wh: Warehouse, f: Filters) -> pd.DataFrame:
 
     Index: figure name (column name in its mart); columns `current` and `previous`.
     """
-    rows = periods(wh)
-    rows = rows[rows["period_type"] == f.period_type]
     labels = {"current": f.period_label, "previous": previous_period(wh, f)}
     sources = [
         (flows(wh, f), ["active_at_end", "enrolled", "exited", "dropouts", "queue_at_end"]),
         (outcome_trend(wh, f), ["goal_share"]),
-        (_matching_throughput(wh, f, rows), ["mean_months"]),
+        (throughput(wh, f), ["mean_months"]),
         (cost_per_participant(wh, f), ["cost_per_served"]),
     ]
     figures = {
@@ -319,113 +305,99 @@ def key_figures(wh: Warehouse, f: Filters) -> pd.DataFrame:
     return pd.DataFrame.from_dict(figures, orient="index", columns=list(labels))
 
 
-def _matching_throughput(wh: Warehouse, f: Filters, rows: pd.DataFrame) -> pd.DataFrame:
-    """Throughput windows labelled like the chosen periods.
-
-    Month and tertial have no window of their own; they get the rolling 12 months ending
-    with them, relabelled to the period they end.
-    """
-    if f.period_type in throughput_windows(wh):
-        return throughput(wh, f, f.period_type)
-    rolling = throughput(wh, f, "rolling_12m").drop(columns="period_label")
-    ends = rows[["period_label", "period_end"]]
-    return rolling.merge(ends, on="period_end")
-
-
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def exits_by_reason(wh: Warehouse, f: Filters) -> pd.DataFrame:
     """Exits per reason in the chosen period, largest first, masked."""
+    family, column, group = scope_filter(f)
     df = _query(
         wh,
-        """
-        select coalesce(exit_reason, 'Uppgift saknas') as exit_reason,
-            sum(exits)::bigint as exits
-        from marts.exits_by_reason
-        where insats = ? and list_contains(?, unit) and period_type = ? and period_label = ?
-        group by all
+        f"""
+        select exit_reason, exits
+        from {EXIT_REASON_MARTS[family]}
+        where insats = ? and {column} = ? and period_type = ? and period_label = ?
         order by exits desc, exit_reason
         """,
-        [f.insats, units_in_scope(wh, f), f.period_type, f.period_label],
+        [f.insats, group, f.period_type, f.period_label],
     )
-    return mask_small_cells(df, ["exits"])
+    return mask_small_cells(wh, df, "exits_by_reason")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def throughput_windows(wh: Warehouse) -> list[str]:
-    """Window types the throughput mart has (calendar year, July-June, rolling 12 months)."""
-    df = _query(wh, "select distinct window_type from marts.throughput_times order by 1")
-    return df["window_type"].tolist()
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def throughput(wh: Warehouse, f: Filters, window_type: str) -> pd.DataFrame:
-    """Mean and median months enrolled per window, oldest first, masked on few exits."""
+def throughput(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    """Genomströmningstid per period of the chosen type (the 12 months ending with each),
+    oldest first up to the chosen period, masked on few exits."""
     df = _query(
         wh,
         """
-        select period_label, period_start, period_end, exits, mean_months, median_months
+        select period_label, period_start, period_end, window_start, window_end,
+            throughput_exits, mean_months, median_months
         from marts.throughput_times
-        where insats = ? and unit = ? and window_type = ?
+        where insats = ? and unit = ? and period_type = ?
         order by period_start
         """,
-        [f.insats, f.unit, window_type],
+        [f.insats, f.unit, f.period_type],
     )
-    months = ("exits",)
-    return mask_small_cells(df, ["exits"], {"mean_months": months, "median_months": months})
+    return mask_small_cells(wh, _up_to(df, f.period_label), "throughput_times")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def survival_dimensions(wh: Warehouse, insats: str) -> list[str]:
-    """The groupings the Kaplan-Meier mart has for an insats."""
+def survival_outcomes(wh: Warehouse, insats: str) -> list[str]:
+    """The outcomes the time-to-outcome mart has for an insats: avslut, mål, arbete eller
+    studier, then each exit reason."""
     df = _query(
         wh,
-        "select distinct dimension from marts.time_to_outcome where insats = ? order by 1",
+        "select distinct outcome from marts.time_to_outcome where insats = ? "
+        "order by outcome like 'Avslutsorsak: %', outcome",
         [insats],
+    )
+    return df["outcome"].tolist()
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def survival_dimensions(wh: Warehouse, insats: str, outcome: str) -> list[str]:
+    """The groupings the time-to-outcome mart has for an insats and outcome."""
+    df = _query(
+        wh,
+        "select distinct dimension from marts.time_to_outcome where insats = ? "
+        "and outcome = ? order by 1",
+        [insats, outcome],
     )
     return df["dimension"].tolist()
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def survival(wh: Warehouse, insats: str, dimension: str, outcome: str) -> pd.DataFrame:
-    """Kaplan-Meier steps per group; a step is hidden once fewer than 5 remain at risk."""
+    """Time-to-outcome steps per group with the 95 % band, masked: a step is hidden once
+    fewer than 5 are at risk."""
     df = _query(
         wh,
         """
-        select dimension_value, month, at_risk, events, censored, survival, cumulative_share
+        select dimension_value, day, month, at_risk, events, competing, censored, survival,
+            cumulative_share, cumulative_share_lower, cumulative_share_upper
         from marts.time_to_outcome
         where insats = ? and dimension = ? and outcome = ?
-        order by dimension_value, month
+        order by dimension_value, day
         """,
         [insats, dimension, outcome],
     )
-    risk = ("at_risk",)
-    return mask_small_cells(
-        df,
-        ["at_risk", "events", "censored"],
-        {"survival": risk, "cumulative_share": risk},
-    )
+    return mask_small_cells(wh, df, "time_to_outcome")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def transitions(wh: Warehouse, f: Filters, kind: str) -> pd.DataFrame:
     """Persons per (before, after) pair for exits in the period: income or occupation."""
+    mart = TRANSITION_MARTS[kind]
     df = _query(
         wh,
         f"""
-        select coalesce(before, 'Uppgift saknas') as before,
-            coalesce(after, 'Uppgift saknas') as after, sum(persons)::bigint as persons
-        from {TRANSITION_TABLES[kind]}
+        select before, after, persons
+        from marts.{mart}
         where insats = ? and period_type = ? and period_label = ?
-        group by all
         order by before, after
         """,
         [f.insats, f.period_type, f.period_label],
     )
-    return mask_small_cells(df, ["persons"])
-
-
-def _insats_clause() -> str:
-    return "(? = '" + ALL_INSATSER + "' or insats = ?)"
+    return mask_small_cells(wh, df, mart)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -440,64 +412,56 @@ def budget_dates(wh: Warehouse) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def budget(wh: Warehouse, insats: str, as_of: dt.date) -> pd.DataFrame:
-    """Budget, actual to date, forecast and forecast result per cost line on a month end.
-
-    Amounts add up across insatser, so 'Alla insatser' is their sum.
-    """
+    """Budget, actual to date, forecast and forecast result per cost line on a month end,
+    the total (Totalt) last; 'Alla insatser' is the mart's own row."""
     return _query(
         wh,
-        f"""
-        select cost_line, sum(budget) as budget, sum(actual_to_date) as actual_to_date,
-            sum(difference) as difference, sum(full_year_forecast) as full_year_forecast,
-            sum(forecast_result) as forecast_result, max(forecast_date) as forecast_date
+        """
+        select cost_line, budget, actual_to_date, difference, full_year_forecast,
+            forecast_result, forecast_date, has_budget_line
         from marts.budget_vs_forecast
-        where {_insats_clause()} and as_of_date = ?
-        group by cost_line
-        order by cost_line
+        where insats = ? and as_of_date = ?
+        order by cost_line = 'Totalt', cost_line
         """,
-        [insats, insats, as_of],
+        [insats, as_of],
     )
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def burn(wh: Warehouse, insats: str, year: int) -> pd.DataFrame:
-    """Actual cost to date at each month end of a year, against the year's budget."""
+    """Actual cost to date at each month end of a year, against the year's budget (Totalt)."""
     return _query(
         wh,
-        f"""
-        select as_of_date, sum(actual_to_date) as actual_to_date, sum(budget) as budget,
-            sum(full_year_forecast) as full_year_forecast
+        """
+        select as_of_date, actual_to_date, budget, budget_at_even_pace, full_year_forecast
         from marts.budget_vs_forecast
-        where {_insats_clause()} and year = ?
-        group by as_of_date
+        where insats = ? and year = ? and cost_line = 'Totalt'
         order by as_of_date
         """,
-        [insats, insats, year],
+        [insats, year],
     )
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def cost_per_participant(wh: Warehouse, f: Filters) -> pd.DataFrame:
-    """Cost per served participant and per goal exit, per period of the chosen type, masked."""
+    """Cost per served participant and per goal exit, per period of the chosen type, masked.
+
+    Costs are booked per insats, so a unit or municipality has none (no rows): a page shows
+    the insats's figure only for the insats as a whole, never under a unit's name.
+    """
+    whole_insats = f.unit == ALL_UNITS and f.municipality is None
     df = _query(
         wh,
         """
-        select cost.period_label, flows.period_start, cost.cost, cost.served, cost.goal_exits,
-            cost.cost_per_served, cost.cost_per_goal
-        from marts.cost_per_participant as cost
-        join (select distinct period_type, period_label, period_start
-              from marts.period_flows) as flows using (period_type, period_label)
-        where cost.insats = ? and cost.period_type = ?
-        order by flows.period_start
+        select period_label, period_start, cost, served, goal_exits, cost_per_served,
+            cost_per_goal
+        from marts.cost_per_participant
+        where insats = ? and period_type = ? and ?
+        order by period_start
         """,
-        [f.insats, f.period_type],
+        [f.insats, f.period_type, whole_insats],
     )
-    df = _up_to(df, f.period_label)
-    return mask_small_cells(
-        df,
-        ["served", "goal_exits"],
-        {"cost_per_served": ("served",), "cost_per_goal": ("goal_exits",)},
-    )
+    return mask_small_cells(wh, _up_to(df, f.period_label), "cost_per_participant")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -505,21 +469,21 @@ def funding(wh: Warehouse, insats: str, year: int) -> pd.DataFrame:
     """Each funding party's share and amount of the year's budget."""
     return _query(
         wh,
-        f"""
-        select party,
-            sum(budget_amount) * 100 / sum(sum(budget_amount)) over () as share_percent,
-            sum(budget_amount) as budget_amount
+        """
+        select party, share_percent, budget_amount
         from marts.funding_by_party
-        where {_insats_clause()} and year = ?
-        group by party
+        where insats = ? and year = ?
         order by budget_amount desc
         """,
-        [insats, insats, year],
+        [insats, year],
     )
 
 
 def _worklist_scope() -> str:
-    return f"{_insats_clause()} and (? = '{ALL_UNITS}' or unit is not distinct from ?)"
+    return (
+        f"(? = '{ALL_INSATSER}' or insats = ?) "
+        f"and (? = '{ALL_UNITS}' or unit is not distinct from ?)"
+    )
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -590,20 +554,35 @@ def reconciliation(wh: Warehouse, insats: str) -> pd.DataFrame:
     """Persons per ESF project found in both sources, only the case system, or only SCB."""
     df = _query(
         wh,
-        f"""
-        select esf_project,
-            count(*) filter (where status = 'both') as both_sources,
-            count(*) filter (where status = 'only_case_system') as only_case_system,
-            count(*) filter (where status = 'only_scb') as only_scb,
-            count(*) as persons
-        from marts.scb_reconciliation
-        where {_insats_clause()}
-        group by esf_project
+        """
+        select esf_project, both_sources, only_case_system, only_scb, persons
+        from marts.scb_reconciliation_by_project
+        where ? = 'Alla insatser' or insats = ?
         order by esf_project
         """,
         [insats, insats],
     )
-    return mask_small_cells(df, ["both_sources", "only_case_system", "only_scb", "persons"])
+    return mask_small_cells(wh, df, "scb_reconciliation_by_project")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def reconciliation_in_period(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    """The chosen period's reconciliation for the insats (or unit), and since the first
+    delivery: persons in both sources, only the case system, or only SCB."""
+    df = _query(
+        wh,
+        """
+        select 'Under perioden' as scope, both_sources, only_case_system, only_scb, persons
+        from marts.scb_reconciliation_periods
+        where insats = ? and unit = ? and period_type = ? and period_label = ?
+        union all
+        select 'Sedan första leveransen', both_sources, only_case_system, only_scb, persons
+        from marts.scb_reconciliation_by_unit
+        where insats = ? and unit = ?
+        """,
+        [f.insats, f.unit, f.period_type, f.period_label, f.insats, f.unit],
+    )
+    return mask_small_cells(wh, df, "scb_reconciliation_periods")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -611,11 +590,11 @@ def stated_figures(wh: Warehouse, insats: str) -> pd.DataFrame:
     """Figures an insats published by hand against the computed ones, differences first."""
     return _query(
         wh,
-        f"""
+        """
         select insats, coalesce(unit, 'Hela insatsen') as unit, figure, stated_value,
             computed_value, difference as stated_difference, is_consistent
         from marts.stated_figure_checks
-        where {_insats_clause()}
+        where ? = 'Alla insatser' or insats = ?
         order by is_consistent, insats, figure
         """,
         [insats, insats],
@@ -623,16 +602,17 @@ def stated_figures(wh: Warehouse, insats: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def reach(wh: Warehouse, municipality: str | None) -> pd.DataFrame:
-    """Participants per 1 000 inhabitants aged 16-64 per municipality and year, masked."""
+def reach(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    """Participants per 1 000 inhabitants aged 16-64 per municipality and year for the
+    chosen insats (or all), masked."""
     df = _query(
         wh,
         """
         select municipality_name, year, participants, population_16_64, per_1000
         from marts.reach
-        where ? is null or municipality_name = ?
+        where insats = ? and (? is null or municipality_name = ?)
         order by year desc, municipality_name
         """,
-        [municipality, municipality],
+        [f.insats, f.municipality, f.municipality],
     )
-    return mask_small_cells(df, ["participants"], {"per_1000": ("participants",)})
+    return mask_small_cells(wh, df, "reach")

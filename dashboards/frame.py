@@ -39,11 +39,6 @@ def draw(wh: data.Warehouse) -> Frame:
     """Freshness banner, then the sidebar filters; remembers the result for the page."""
     freshness_banner(wh)
     frame = Frame(wh, sidebar_filters(wh))
-    if frame.filters.municipality and not data.units_in_scope(wh, frame.filters):
-        st.sidebar.info(
-            f"{_insats_name(frame.filters.insats)} har inga enhetsvisa siffror i "
-            f"{frame.filters.municipality}: välj en insats för att se kommunens enheter."
-        )
     st.session_state[STATE_KEY] = frame
     return frame
 
@@ -130,7 +125,18 @@ def _period_filters(wh: data.Warehouse) -> tuple[str, str | None]:
     rows = all_periods[all_periods["period_type"] == period_type]
     options = rows["period_label"].tolist()[::-1]
     cutoff = min(dt.date.today(), _newest_month(all_periods) or dt.date.today())
-    period_label = _select("Period", options, "filter_period", default=default_period(rows, cutoff))
+    partial = set(rows.loc[rows["is_partial"], "period_label"])
+    period_label = _select(
+        "Period",
+        options,
+        "filter_period",
+        lambda label: f"{label} (preliminär)" if label in partial else str(label),
+        default=default_period(rows, cutoff),
+    )
+    if period_label in partial:
+        st.sidebar.caption(
+            "Preliminär: perioden slutar efter senaste leveransen, så siffrorna ändras ännu."
+        )
     return period_type, None if period_label is None else str(period_label)
 
 

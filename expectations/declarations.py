@@ -1,4 +1,9 @@
-"""The declared suites: one YAML file per suite in `expectations/suites/`."""
+"""The declared suites: one YAML file per suite in `expectations/suites/`.
+
+A suite names the dbt quality table it validates (`dbt_project/models/quality/`), how
+severe a failure is, and the thresholds that are the installation's rather than dbt's.
+What counts as a finding is decided in those models, never here.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,14 @@ from typing import Any
 import yaml
 
 SUITES_DIR = Path(__file__).parent / "suites"
-FIELD_LABELS_FILE = Path(__file__).parent / "field_labels.yml"
+DBT_PROJECT_FILE = Path(__file__).parents[1] / "dbt_project" / "dbt_project.yml"
 SEVERITIES = ("error", "warning")
+KIND_NAMES = ("shares", "tolerance")
 
 
 @dataclass(frozen=True)
 class SuiteDeclaration:
-    """What a suite checks, on which asset, how severe a failure is, with which parameters."""
+    """What a suite validates, how severe a failure is, with which parameters."""
 
     suite: str
     kind: str
@@ -31,13 +37,27 @@ class SuiteDeclaration:
 
     @property
     def table(self) -> str:
-        """The DuckDB table the suite guards, e.g. `raw.case_enrolments`."""
+        """The dbt quality table the suite validates, e.g. `quality.quality_completeness`."""
         return ".".join(self.asset)
 
     @property
     def blocking(self) -> bool:
-        """An error-severity suite stops the assets downstream of the one it guards."""
+        """An error-severity suite stops publication."""
         return self.severity == "error"
+
+    @property
+    def scope_sql(self) -> str:
+        """The suite's rows of its table: `parameters.where` as column -> accepted values."""
+        conditions = [
+            f"{column} in ({', '.join(literal(value) for value in values)})"
+            for column, values in (self.parameters.get("where") or {}).items()
+        ]
+        return " and ".join(conditions) or "true"
+
+
+def literal(value: object) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _declaration(path: Path) -> SuiteDeclaration:
@@ -46,13 +66,15 @@ def _declaration(path: Path) -> SuiteDeclaration:
         raise ValueError(
             f"{path}: severity must be one of {SEVERITIES}, got {data.get('severity')}"
         )
+    if data.get("kind") not in KIND_NAMES:
+        raise ValueError(f"{path}: kind must be one of {KIND_NAMES}, got {data.get('kind')}")
     return SuiteDeclaration(
         suite=data["suite"],
         kind=data["kind"],
         asset=tuple(data["asset"]),
         description=" ".join(data["description"].split()),
         severity=data["severity"],
-        index_columns=tuple(data["index_columns"]),
+        index_columns=tuple(data.get("index_columns") or ()),
         parameters=data.get("parameters") or {},
         unexpected_values=bool(data.get("unexpected_values", False)),
     )
@@ -74,9 +96,12 @@ def declaration(suite: str) -> SuiteDeclaration:
 
 @cache
 def field_labels() -> dict[str, str]:
-    """Swedish names of raw columns, for problem texts stewards read."""
-    return yaml.safe_load(FIELD_LABELS_FILE.read_text(encoding="utf-8"))
+    """Swedish names of fields, declared once for the dbt quality models' problem texts
+    (`models.finsam.quality.+meta.field_labels` in dbt_project.yml) and the worklist."""
+    project = yaml.safe_load(DBT_PROJECT_FILE.read_text(encoding="utf-8"))
+    return project["models"]["finsam"]["quality"]["+meta"]["field_labels"]
 
 
 def field_label(column: str) -> str:
+    """A field's Swedish name, or the field itself when it has none."""
     return field_labels().get(column, column)

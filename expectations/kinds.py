@@ -1,4 +1,11 @@
-"""Each kind of suite: the batches GX validates and the SQL that lists its findings."""
+"""The two shapes of dbt quality table GX validates, and which of their rows are findings.
+
+`shares`: every row counts towards one named verdict (`expectation`) and passes or not
+(`is_passing`); the verdict holds when at least `threshold` of its rows pass. `tolerance`:
+a share per scope (an ESF project's persons not in both sources) against the
+installation's tolerance, which dbt cannot know, so only rows of scopes over it are
+findings.
+"""
 
 from __future__ import annotations
 
@@ -7,79 +14,93 @@ from dataclasses import dataclass
 
 import duckdb
 import great_expectations as gx
+import great_expectations.expectations as gxe
 import pandas as pd
+from great_expectations.expectations.row_conditions import Column
 
-from expectations import (
-    completeness,
-    duplicates,
-    period_flows,
-    rejects,
-    scb_reconciliation,
-    stated_figures,
-    validity,
-)
 from expectations.declarations import SuiteDeclaration
 from expectations.run_context import QualityRun
 
 Batch = tuple[pd.DataFrame, gx.ExpectationSuite]
-Batches = Callable[[duckdb.DuckDBPyConnection, SuiteDeclaration, QualityRun], list[Batch]]
-FindingsSql = Callable[[SuiteDeclaration, QualityRun], str]
-Frame = Callable[[duckdb.DuckDBPyConnection, SuiteDeclaration, QualityRun], pd.DataFrame]
-Build = Callable[[SuiteDeclaration, QualityRun], gx.ExpectationSuite]
 
 
 @dataclass(frozen=True)
 class SuiteKind:
-    """GX validates the `batches` (DataFrame and suite); `findings_sql` lists the problems."""
+    """GX validates the `batch`; `findings_where` narrows the rows with a problem."""
 
-    batches: Batches
-    findings_sql: FindingsSql
+    batch: Callable[[duckdb.DuckDBPyConnection, SuiteDeclaration, QualityRun], Batch]
+    findings_where: Callable[[SuiteDeclaration, QualityRun], str]
 
 
-def single_batch(frame: Frame, build: Build) -> Batches:
-    """One DataFrame validated against one suite."""
+def _meta(name: str, declaration: SuiteDeclaration, threshold: float) -> dict:
+    return {"name": name, "severity": declaration.severity, "threshold": threshold}
 
-    def batches(con, declaration, run):
-        return [(frame(con, declaration, run), build(declaration, run))]
 
-    return batches
+def shares_batch(
+    con: duckdb.DuckDBPyConnection, declaration: SuiteDeclaration, run: QualityRun
+) -> Batch:
+    """One expectation per verdict: its rows pass in at least the threshold's share.
+
+    Verdicts come from the rows, plus the declared ones, so a rule with nothing to check
+    still reports (and passes).
+    """
+    index = "".join(f", {column}" for column in declaration.index_columns)
+    frame = con.sql(
+        f"select expectation, threshold, is_passing{index} from {declaration.table} "
+        f"where {declaration.scope_sql}"
+    ).df()
+    thresholds = frame.groupby("expectation")["threshold"].first().to_dict()
+    names = sorted(set(thresholds) | set(declaration.parameters.get("expectations", ())))
+    frame = frame.drop(columns="threshold").astype({"expectation": "category"})
+    suite = gx.ExpectationSuite(name=declaration.suite)
+    for name in names:
+        threshold = float(thresholds.get(name, 1.0))
+        suite.add_expectation(
+            gxe.ExpectColumnValuesToBeInSet(
+                column="is_passing",
+                value_set=[True],
+                mostly=threshold,
+                row_condition=Column("expectation") == name,
+                meta=_meta(name, declaration, threshold),
+            )
+        )
+    return frame, suite
+
+
+def tolerance(declaration: SuiteDeclaration, run: QualityRun) -> float:
+    """The configured tolerance, else the suite's declared default."""
+    configured = run.scb_reconciliation_tolerance
+    default = declaration.parameters["default_tolerance"]
+    return float(configured if configured is not None else default)
+
+
+def tolerance_batch(
+    con: duckdb.DuckDBPyConnection, declaration: SuiteDeclaration, run: QualityRun
+) -> Batch:
+    """One row per scope with its share; every share within the tolerance."""
+    scope, share = declaration.parameters["scope"], declaration.parameters["share"]
+    frame = con.sql(
+        f"select {scope}, any_value({share}) as {share} from {declaration.table} "
+        f"where {declaration.scope_sql} group by {scope}"
+    ).df()
+    limit = tolerance(declaration, run)
+    suite = gx.ExpectationSuite(name=declaration.suite)
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToBeBetween(
+            column=share,
+            min_value=0,
+            max_value=limit,
+            meta=_meta(declaration.parameters["expectation"], declaration, limit),
+        )
+    )
+    return frame, suite
+
+
+def _over_tolerance(declaration: SuiteDeclaration, run: QualityRun) -> str:
+    return f"{declaration.parameters['share']} > {tolerance(declaration, run)}"
 
 
 KINDS: dict[str, SuiteKind] = {
-    "completeness": SuiteKind(completeness.batches, completeness.findings_sql),
-    "validity": SuiteKind(
-        single_batch(validity.frame, validity.build_case_enrolments_validity_suite),
-        validity.findings_sql,
-    ),
-    "rejects": SuiteKind(
-        single_batch(
-            rejects.frame, lambda declaration, run: rejects.build_rejects_suite(declaration)
-        ),
-        rejects.findings_sql,
-    ),
-    "duplicates": SuiteKind(
-        single_batch(
-            duplicates.frame,
-            lambda declaration, run: duplicates.build_open_enrolment_duplicates_suite(declaration),
-        ),
-        duplicates.findings_sql,
-    ),
-    "period_flows": SuiteKind(
-        single_batch(
-            period_flows.frame,
-            lambda declaration, run: period_flows.build_period_flows_suite(declaration),
-        ),
-        period_flows.findings_sql,
-    ),
-    "scb_reconciliation": SuiteKind(
-        single_batch(scb_reconciliation.frame, scb_reconciliation.build_scb_reconciliation_suite),
-        scb_reconciliation.findings_sql,
-    ),
-    "stated_figures": SuiteKind(
-        single_batch(
-            stated_figures.frame,
-            lambda declaration, run: stated_figures.build_stated_figures_suite(declaration),
-        ),
-        stated_figures.findings_sql,
-    ),
+    "shares": SuiteKind(shares_batch, lambda declaration, run: "true"),
+    "tolerance": SuiteKind(tolerance_batch, _over_tolerance),
 }

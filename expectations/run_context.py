@@ -1,31 +1,26 @@
-"""What one quality run is evaluated against: the day, the run time and the configuration."""
+"""What one quality run is evaluated against: the build's clock and the configuration."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+import duckdb
 import yaml
-
-from pipelines.settings import load_settings
-
-CODE_LABELS_SEED = Path(__file__).parents[1] / "dbt_project" / "seeds" / "code_labels.csv"
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True)
 class QualityRun:
-    """One evaluation: `as_of` decides which fields are due and which dates lie in the future."""
+    """One evaluation. `run_at` and `as_of` are the dbt build's (quality.quality_run), so
+    the findings' days_open, the verdicts and their history share one clock."""
 
     as_of: date
     run_at: datetime
     scb_reconciliation_tolerance: float | None = None
-    code_labels: Path = CODE_LABELS_SEED
 
 
-def _configured_tolerance(config_file: Path) -> float | None:
+def configured_tolerance(config_file: Path) -> float | None:
     """`quality.scb_reconciliation_tolerance` of the insats configuration, if set."""
     if not config_file.exists():
         return None
@@ -34,11 +29,11 @@ def _configured_tolerance(config_file: Path) -> float | None:
     return None if value is None else float(value)
 
 
-def current_run(as_of: date | None = None) -> QualityRun:
-    """A run now, on today's date in Sweden unless told otherwise, with the installed config."""
-    run_at = datetime.now(UTC)
+def current_run(con: duckdb.DuckDBPyConnection, config_file: Path) -> QualityRun:
+    """The run the dbt quality models were built for, with the installation's configuration."""
+    [(run_at, as_of)] = con.execute("select run_at, as_of from quality.quality_run").fetchall()
     return QualityRun(
-        as_of=as_of or run_at.astimezone(STOCKHOLM).date(),
+        as_of=as_of,
         run_at=run_at,
-        scb_reconciliation_tolerance=_configured_tolerance(load_settings().config),
+        scb_reconciliation_tolerance=configured_tolerance(config_file),
     )

@@ -1,7 +1,8 @@
-"""Validating the declared suites with an ephemeral GX context on DataFrames from DuckDB.
+"""Validating the declared suites once per run, with one GX context, on the dbt quality tables.
 
 GX's SQL datasource returns empty metrics on DuckDB here, so each suite pulls just the
-columns it needs (`con.sql(...).df()`) and validates them as a pandas batch.
+columns it needs from its table (`con.sql(...).df()`) and validates them as a pandas
+batch. The outcomes feed the asset checks, quality.* and the Data Docs alike.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ import pandas as pd
 from great_expectations.core import ExpectationSuiteValidationResult
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations.declarations import SuiteDeclaration, load_declarations
+from expectations.declarations import SuiteDeclaration, literal, load_declarations
 from expectations.kinds import KINDS
 from expectations.run_context import QualityRun
-from expectations.sql import literal
 from pipelines.ingest.pseudonym import redact_text
 
 EXAMPLES = 20
@@ -73,17 +73,6 @@ def ephemeral_context() -> gx.data_context.AbstractDataContext:
     return context
 
 
-def vectorisable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dtypes on GX's vectorised pandas paths: its range checks fall back to a per-row
-    Python loop unless a column is int64, float64 or datetime64[ns]."""
-    for column, dtype in frame.dtypes.items():
-        if pd.api.types.is_datetime64_any_dtype(dtype):
-            frame[column] = frame[column].astype("datetime64[ns]")
-        elif pd.api.types.is_integer_dtype(dtype) and dtype != "int64":
-            frame[column] = frame[column].astype("float64")
-    return frame
-
-
 def _validate(
     context: gx.data_context.AbstractDataContext,
     declaration: SuiteDeclaration,
@@ -97,7 +86,7 @@ def _validate(
         gx.ValidationDefinition(name=suite.name, data=batch, suite=context.suites.add(suite))
     )
     return validation.run(
-        batch_parameters={"dataframe": vectorisable(frame)},
+        batch_parameters={"dataframe": frame},
         result_format=result_format(declaration),
     )
 
@@ -185,25 +174,32 @@ RESULT_COLUMNS = [
 ]
 
 
+def findings_sql(declaration: SuiteDeclaration, run: QualityRun) -> str:
+    """The suite's rows of its table that carry a problem: its findings."""
+    kind = KINDS[declaration.kind]
+    return (
+        f"select * from {declaration.table} where problem is not null "
+        f"and {declaration.scope_sql} and {kind.findings_where(declaration, run)}"
+    )
+
+
 def run_suite(
     con: duckdb.DuckDBPyConnection,
     declaration: SuiteDeclaration,
     run: QualityRun,
-    context: gx.data_context.AbstractDataContext | None = None,
+    context: gx.data_context.AbstractDataContext,
 ) -> SuiteOutcome:
-    """Validate one suite's batches; its findings stay SQL until written or counted."""
-    kind = KINDS[declaration.kind]
-    context = context or ephemeral_context()  # GX suites need a context before expectations
+    """Validate one suite's table in the run's context; its findings stay SQL."""
     try:
-        batches = kind.batches(con, declaration, run)
+        frame, suite = KINDS[declaration.kind].batch(con, declaration, run)
     except duckdb.Error as error:
         raise RuntimeError(f"suite {declaration.suite} on {declaration.table}: {error}") from error
-    validations = [_validate(context, declaration, frame, suite) for frame, suite in batches]
+    validation = _validate(context, declaration, frame, suite)
     return SuiteOutcome(
         declaration,
         run,
-        _result_rows(declaration, run, validations),
-        kind.findings_sql(declaration, run),
+        _result_rows(declaration, run, [validation]),
+        findings_sql(declaration, run),
     )
 
 
@@ -213,7 +209,8 @@ def run_suites(
     declarations: Iterable[SuiteDeclaration] | None = None,
     docs_dir: Path | None = None,
 ) -> list[SuiteOutcome]:
-    """Validate suites (all declared ones unless given) in one context; build Data Docs."""
+    """Validate suites (all declared ones unless given) once, in one context, against one
+    run clock; build the Data Docs of exactly these validations."""
     context = ephemeral_context()
     outcomes = [
         run_suite(con, declaration, run, context)

@@ -52,7 +52,8 @@ def write_outcomes(con: duckdb.DuckDBPyConnection, outcomes: list[SuiteOutcome])
 
     Findings are replaced, not appended: a fixed problem disappears from the worklist, and
     how long a problem has been open is derived from the data, not from run history. They
-    go from SQL straight into the table, never through Python.
+    go from SQL straight into the table, never through Python. The verdicts of a build
+    validated again (same run clock) replace that build's, so history has one per build.
     """
     results = pd.concat([o.results for o in outcomes if len(o.results)], ignore_index=True)
     columns = ", ".join(RESULT_COLUMNS)
@@ -60,6 +61,10 @@ def write_outcomes(con: duckdb.DuckDBPyConnection, outcomes: list[SuiteOutcome])
     try:
         con.execute(DDL)
         con.register("new_results", results)
+        con.execute(
+            "delete from quality.quality_results "
+            "where run_at in (select distinct run_at from new_results)"
+        )
         con.execute(
             f"insert into quality.quality_results ({columns}) select {columns} from new_results"
         )

@@ -12,6 +12,14 @@ DATA_DIR = Path("data")
 # must never silently create a new key (every pseudonym would change).
 DEMO_KEY_FILE = Path(__file__).resolve().parents[1] / "data" / "pseudonym.key"
 ENVIRONMENTS = ("demo", "production")
+DEFAULT_SETTLE_SECONDS = 60.0
+# What each path variable means when unset (FINSAM_WORK_DB: see configured_path).
+PATH_DEFAULTS = {
+    "FINSAM_LANDING": DATA_DIR / "landing",
+    "FINSAM_WAREHOUSE": DATA_DIR / "warehouse.duckdb",
+    "FINSAM_CONFIG": DATA_DIR / "config" / "insatser.yml",
+    "FINSAM_PSEUDONYM_KEY_FILE": DEMO_KEY_FILE,
+}
 
 
 class SettingsError(RuntimeError):
@@ -36,7 +44,7 @@ class Settings:
     config: Path
     environment: str
     key_file: Path  # the demo key, used only when FINSAM_PSEUDONYM_KEY is unset
-    settle_seconds: float = 60.0  # a landed file younger than this may still be written
+    settle_seconds: float = DEFAULT_SETTLE_SECONDS  # younger landed files may still be written
 
     @property
     def quarantine(self) -> Path:
@@ -47,24 +55,10 @@ class Settings:
         return self.environment == "production"
 
     def pseudonym_key(self) -> bytes:
-        """The HMAC key: from FINSAM_PSEUDONYM_KEY, else (outside production) `key_file`.
-
-        The key file is created once and reused so pseudonyms stay stable between demo runs.
-        """
-        key = os.environ.get("FINSAM_PSEUDONYM_KEY")
-        if key:
-            return key.encode("utf-8")
-        if self.is_production:
-            raise MissingPseudonymKeyError(
-                "FINSAM_PSEUDONYM_KEY är inte satt: i produktion startar pipelinen inte utan "
-                "nyckel för pseudonymisering (FINSAM_ENV=production)."
-            )
-        key_file = self.key_file
-        if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_hex(32), encoding="utf-8")
-            key_file.chmod(0o600)
-        return key_file.read_text(encoding="utf-8").strip().encode("utf-8")
+        """The HMAC key: from FINSAM_PSEUDONYM_KEY, else (outside production) `key_file`."""
+        return pseudonym_key(
+            os.environ.get("FINSAM_PSEUDONYM_KEY"), self.environment, self.key_file
+        )
 
     def old_pseudonym_key(self) -> bytes | None:
         """The key being replaced, for `python -m pipelines.rotate_key` (None when unset)."""
@@ -72,8 +66,27 @@ class Settings:
         return key.encode("utf-8") if key else None
 
 
-def _environment() -> str:
-    environment = os.environ.get("FINSAM_ENV") or "demo"
+def pseudonym_key(secret: str | None, environment: str, key_file: Path) -> bytes:
+    """The HMAC key: `secret` when given, else (outside production) the demo key file.
+
+    The key file is created once and reused so pseudonyms stay stable between demo runs.
+    """
+    if secret:
+        return secret.encode("utf-8")
+    if checked_environment(environment) == "production":
+        raise MissingPseudonymKeyError(
+            "FINSAM_PSEUDONYM_KEY är inte satt: i produktion startar pipelinen inte utan "
+            "nyckel för pseudonymisering (FINSAM_ENV=production)."
+        )
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+def checked_environment(environment: str) -> str:
+    """`environment` if it is one of ENVIRONMENTS: a typo must not silently mean demo."""
     if environment not in ENVIRONMENTS:
         accepted = ", ".join(ENVIRONMENTS)
         raise UnknownEnvironmentError(
@@ -83,18 +96,45 @@ def _environment() -> str:
     return environment
 
 
+def is_set(variable: str) -> bool:
+    """Whether a FINSAM_* variable has a value (an empty one counts as unset)."""
+    return bool(os.environ.get(variable))
+
+
+def configured_path(variable: str) -> Path:
+    """The path a FINSAM_* path variable names, or its default when it is unset.
+
+    The work database defaults to `<dir of the warehouse>/work/warehouse_work.duckdb`.
+    """
+    if is_set(variable):
+        return Path(os.environ[variable])
+    if variable == "FINSAM_WORK_DB":
+        return configured_path("FINSAM_WAREHOUSE").parent / "work" / "warehouse_work.duckdb"
+    return PATH_DEFAULTS[variable]
+
+
+def environment() -> str:
+    """FINSAM_ENV, `demo` when unset; an unknown value raises UnknownEnvironmentError."""
+    return checked_environment(os.environ.get("FINSAM_ENV") or "demo")
+
+
+def settle_seconds() -> float:
+    """FINSAM_SETTLE_SECONDS: a landed file younger than this may still be uploading."""
+    return float(os.environ.get("FINSAM_SETTLE_SECONDS") or DEFAULT_SETTLE_SECONDS)
+
+
 def load_settings() -> Settings:
-    """Resolve settings now (not at import), so tests can point each run elsewhere."""
-    warehouse = Path(os.environ.get("FINSAM_WAREHOUSE", DATA_DIR / "warehouse.duckdb"))
-    work_db = Path(
-        os.environ.get("FINSAM_WORK_DB", warehouse.parent / "work" / "warehouse_work.duckdb")
-    )
+    """Resolve settings now (not at import), so tests can point each run elsewhere.
+
+    For readers outside Dagster (dashboard, report command, key rotation, the benchmark);
+    Dagster steps get the same values through the resources of `pipelines/defs/resources.py`.
+    """
     return Settings(
-        landing=Path(os.environ.get("FINSAM_LANDING", DATA_DIR / "landing")),
-        warehouse=warehouse,
-        work_db=work_db,
-        config=Path(os.environ.get("FINSAM_CONFIG", DATA_DIR / "config" / "insatser.yml")),
-        environment=_environment(),
-        key_file=Path(os.environ.get("FINSAM_PSEUDONYM_KEY_FILE", DEMO_KEY_FILE)),
-        settle_seconds=float(os.environ.get("FINSAM_SETTLE_SECONDS", "60")),
+        landing=configured_path("FINSAM_LANDING"),
+        warehouse=configured_path("FINSAM_WAREHOUSE"),
+        work_db=configured_path("FINSAM_WORK_DB"),
+        config=configured_path("FINSAM_CONFIG"),
+        environment=environment(),
+        key_file=configured_path("FINSAM_PSEUDONYM_KEY_FILE"),
+        settle_seconds=settle_seconds(),
     )

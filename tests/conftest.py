@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -43,29 +44,45 @@ class DemoRun:
 
     settings: Settings
     result: dg.ExecuteInProcessResult
+    # Variables the run added, removed or changed in this process (no step may).
+    environment_changes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def manifest(self) -> Path:
         return self.settings.landing / "demo_manifest.json"
 
 
+def _changes(before: dict[str, str], after: dict[str, str]) -> dict[str, tuple]:
+    return {
+        name: (before.get(name), after.get(name))
+        for name in before.keys() | after.keys()
+        if before.get(name) != after.get(name)
+    }
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     """Generate the demo for 1 000 participants and run job `nightly` on it once.
 
-    The environment is restored afterwards: tests read `demo_run.settings` for the paths.
+    FINSAM_WORK_DB is left unset, so the run takes its default beside the warehouse (the
+    same path `point_environment` names) and a step that exported it would show in
+    `environment_changes`. The environment is restored afterwards: tests read
+    `demo_run.settings` for the paths.
     """
     root = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as patch:
         point_environment(root, patch.setenv)
+        patch.delenv("FINSAM_WORK_DB")
         patch.delenv("FINSAM_ENV", raising=False)
         settings = load_settings()
         generate(DEMO_PARTICIPANTS, DEMO_SEED, settings.landing, settings.config)
         job = defs().resolve_job_def("nightly")
         instance = dg.DagsterInstance.ephemeral()
+        before = dict(os.environ)
         result = job.execute_in_process(instance=instance, raise_on_error=False)
+        changes = _changes(before, dict(os.environ))
     assert result.success, [event.step_key for event in result.get_step_failure_events()]
-    return DemoRun(settings=settings, result=result)
+    return DemoRun(settings=settings, result=result, environment_changes=changes)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,14 @@ import altair as alt
 import streamlit as st
 
 from dashboards import data
-from dashboards.components import definition, label, show_chart, table
+from dashboards.components import (
+    catalog,
+    column_names,
+    definition,
+    figure_definitions,
+    show_chart,
+    table,
+)
 from dashboards.frame import applied_filters, current
 
 STATUSES = ["both_sources", "only_case_system", "only_scb"]
@@ -15,14 +22,25 @@ st.title("Avstämning")
 st.markdown("**Stämmer ärendesystemet med det som rapporterats till SCB?**")
 applied_filters(f, set(), "avstämningen, som görs per ESF-projekt")
 
-st.subheader("Ärendesystem mot SCB")
+st.subheader(f"Ärendesystem mot SCB, {f.unit}")
+scopes = data.reconciliation_in_period(frame.wh, f)
+if scopes.empty:
+    st.info("Insatsen har inga deltagare i ESF-rapporter till SCB.")
+else:
+    table(scopes, f"avstämning mot SCB {f.period_label}")
+    st.caption(
+        f"Under perioden ({f.period_label}): inskrivna någon gång under perioden mot "
+        "rapporterade som aktiva någon gång under den. Sedan första leveransen: alla."
+    )
+
+st.subheader("Per ESF-projekt, sedan första leveransen")
 projects = data.reconciliation(frame.wh, f.insats)
 if projects.empty:
     st.info("Inga ESF-projekt att stämma av för urvalet.")
 else:
     bars = projects.melt(id_vars="esf_project", value_vars=STATUSES, var_name="status")
     bars["Antal"] = data.numeric(bars["value"])
-    bars["Status"] = bars["status"].map(lambda s: label("columns", s))
+    bars["Status"] = bars["status"].map(column_names())
     chart = (
         alt.Chart(bars.dropna(subset=["Antal"]))
         .mark_bar()
@@ -35,11 +53,7 @@ else:
     )
     show_chart(chart)
     table(projects, "avstämning mot SCB")
-definition(
-    "Personer (pseudonym) i ärendesystemet jämförda med deltagarrapporterna till SCB per "
-    "ESF-projekt. 'Bara i ärendesystemet' har inte rapporterats; 'Bara hos SCB' saknas i "
-    "ärendesystemet."
-)
+definition(figure_definitions(*STATUSES))
 
 st.subheader("Publicerade siffror mot beräknade")
 stated = data.stated_figures(frame.wh, f.insats)
@@ -49,7 +63,10 @@ else:
     differing = int((~stated["is_consistent"].astype(bool)).sum())
     if differing:
         st.warning(f"Publicerade siffror som skiljer sig från de beräknade: {differing}.")
-    stated["figure"] = stated["figure"].map(lambda name: label("figures", name))
+    figures = catalog()
+    stated["figure"] = stated["figure"].map(
+        lambda name: figures[name].label if name in figures else name
+    )
     table(stated, "publicerade siffror mot beräknade")
     definition(
         "Siffror som insatsen publicerat för hand, jämförda med samma nyckeltal beräknat ur lagret."

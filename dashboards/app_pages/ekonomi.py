@@ -5,10 +5,20 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from dashboards.components import definition, label, line_chart, metric, show_chart, table
+from dashboards.components import (
+    column_names,
+    definition,
+    figure_definitions,
+    figure_label,
+    line_chart,
+    metric,
+    show_chart,
+    table,
+)
 from dashboards.frame import applied_filters, current
 
 AMOUNTS = ["budget", "actual_to_date", "difference", "full_year_forecast", "forecast_result"]
+TOTAL = "Totalt"
 
 frame = current()
 f = frame.filters
@@ -41,31 +51,31 @@ with right:
 st.caption("Utfall per: förvalt är sista månadsslutet i vald period.")
 
 lines = data.budget(frame.wh, f.insats, as_of)
-totals = lines[AMOUNTS].sum()
+if lines.empty:
+    st.info("Ingen budget eller inga kostnader för insatsen det året.")
+    st.stop()
+totals = lines[lines["cost_line"] == TOTAL].iloc[0]
+cost_lines = lines[lines["cost_line"] != TOTAL]
 cols = st.columns(4)
-for column, (key, title) in zip(
-    cols,
-    [
-        ("budget", "Budget"),
-        ("actual_to_date", "Utfall hittills"),
-        ("full_year_forecast", "Helårsprognos"),
-        ("forecast_result", "Prognostiserat resultat"),
-    ],
-    strict=True,
+for column, key in zip(
+    cols, ["budget", "actual_to_date", "full_year_forecast", "forecast_result"], strict=True
 ):
     with column:
-        metric(title, totals[key], None, "kr")
-if totals["forecast_result"] < 0:
+        metric(figure_label(key), totals[key], None, "kr")
+if not cost_lines["has_budget_line"].all():
+    missing = ", ".join(cost_lines.loc[~cost_lines["has_budget_line"], "cost_line"])
+    st.warning(f"Kostnader utan budgetrad (budget 0): {missing}.")
+if totals["forecast_result"] is not None and totals["forecast_result"] < 0:
     st.warning("Prognosen visar underskott: helårsprognosen är större än budgeten.")
 
 st.subheader("Per kostnadsslag")
-bars = lines.melt(
+bars = cost_lines.melt(
     id_vars="cost_line",
     value_vars=["budget", "actual_to_date", "full_year_forecast"],
     var_name="Belopp",
     value_name="kr",
 )
-bars["Belopp"] = bars["Belopp"].map(lambda c: label("columns", c))
+bars["Belopp"] = bars["Belopp"].map(column_names())
 chart = (
     alt.Chart(bars)
     .mark_bar()
@@ -81,23 +91,22 @@ show_chart(chart)
 table(
     lines, f"budget och prognos {as_of}", dict.fromkeys(AMOUNTS, "kr") | {"forecast_date": "date"}
 )
-definition(
-    "Differens = budget − utfall hittills. Prognostiserat resultat = budget − helårsprognos "
-    "(positivt = överskott). Prognosen är den senaste som lämnats per datumet."
-)
+definition(figure_definitions(*AMOUNTS))
 
 st.subheader(f"Förbrukning under {year}")
 burn = data.burn(frame.wh, f.insats, int(year))
 burn = burn[burn["as_of_date"].dt.date <= as_of]
-burn["pace"] = burn["budget"] * pd.to_datetime(burn["as_of_date"]).dt.month / 12
 burn["Månad"] = pd.to_datetime(burn["as_of_date"]).dt.strftime("%Y-%m")
-line_chart(burn, "Månad", ["actual_to_date", "pace", "full_year_forecast"], "kr")
-definition("Utfall hittills vid varje månadsslut mot budgeten fördelad jämnt över året.")
+line_chart(burn, "Månad", ["actual_to_date", "budget_at_even_pace", "full_year_forecast"], "kr")
+definition(figure_definitions("actual_to_date", "budget_at_even_pace"))
 
 st.subheader("Kostnad per deltagare")
 costs = data.cost_per_participant(frame.wh, f)
 if costs.empty:
-    st.info("Kostnad per deltagare saknas för urvalet.")
+    st.info(
+        "Kostnad per deltagare finns för en insats som helhet: kostnaderna bokförs per "
+        "insats, inte per enhet eller kommun. Välj Alla enheter och alla kommuner."
+    )
 else:
     line_chart(costs, "period_label", ["cost_per_served", "cost_per_goal"], "kr")
     table(
@@ -105,10 +114,7 @@ else:
         f"kostnad per deltagare {f.period_type}",
         {"cost": "kr", "cost_per_served": "kr", "cost_per_goal": "kr"},
     )
-definition(
-    "Kostnad per deltagare = kostnad i perioden / deltagare i perioden (aktiva vid "
-    "periodstart + inskrivna). Kostnad per deltagare i mål = kostnad / avslut i mål."
-)
+definition(figure_definitions("cost", "cost_per_served", "cost_per_goal"))
 
 st.subheader(f"Finansiering {year}")
 table(

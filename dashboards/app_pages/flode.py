@@ -3,8 +3,10 @@
 import streamlit as st
 
 from dashboards import data
-from dashboards.components import definition, label, line_chart, table
+from dashboards.components import definition, figure_definitions, label, line_chart, table
 from dashboards.frame import applied_filters, current
+
+FLOWS = ["active_at_start", "enrolled", "exited", "dropouts", "active_at_end", "served"]
 
 frame = current()
 f = frame.filters
@@ -13,8 +15,8 @@ st.markdown("**Hur många är aktiva, skrivs in, avslutas och står i kö, perio
 applied_filters(f, {"municipality"})
 if f.municipality is not None and f.unit == data.ALL_UNITS:
     st.caption(
-        f"Summan av enheterna i {f.municipality}: deltagare inskrivna vid flera enheter "
-        "samtidigt räknas inte här (de räknas en gång i insatsens total)."
+        f"Deltagare räknas i {f.municipality} när deras enheter ligger där; den som är "
+        "inskriven vid enheter i flera kommuner räknas under Flera kommuner."
     )
 
 flows = data.flows(frame.wh, f)
@@ -29,11 +31,7 @@ with left:
 with right:
     st.subheader("Inskrivna och avslutade under perioden")
     line_chart(flows, "period_label", ["enrolled", "exited", "dropouts"], "Personer")
-definition(
-    "Aktiva vid periodstart + inskrivna − avslutade = aktiva vid periodslut. "
-    "Deltagare i perioden = aktiva vid periodstart + inskrivna. Kö = remitterade som ännu "
-    "inte skrivits in. Räknas i inskrivningsepisoder."
-)
+definition(figure_definitions(*FLOWS, "queue_at_end", "average_enrolled"))
 
 st.subheader(f"Flöde per {label('period_types', f.period_type).lower()}")
 table(
@@ -43,6 +41,6 @@ table(
 )
 
 st.subheader("Räckvidd per kommun")
-reach = data.reach(frame.wh, f.municipality)
+reach = data.reach(frame.wh, f)
 table(reach, "räckvidd per kommun", {"per_1000": "decimal"})
-definition("Deltagare per 1 000 invånare 16–64 år i kommunen (SCB:s befolkning).")
+definition(figure_definitions("reach_participants", "per_1000"))

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from dashboards.components import definition, show_chart, table
+from dashboards.components import definition, figure_definitions, show_chart, table
 from dashboards.frame import applied_filters, current
 
 KINDS = {
@@ -63,7 +63,4 @@ for kind, (title, noun) in KINDS.items():
         continue
     matrix(moves, f"{title}, {f.period_label}")
     table(moves, f"{noun} före och efter {f.period_label}")
-    definition(
-        f"Personer som avslutades under perioden, efter {noun} vid inskrivning och vid avslut. "
-        "Celler med färre än 5 personer visas som <5."
-    )
+    definition(figure_definitions(f"{kind}_transition_persons"))

@@ -6,6 +6,9 @@ from dashboards import data
 from dashboards.components import (
     bar_chart,
     definition,
+    figure_definitions,
+    figure_format,
+    figure_label,
     label,
     labels,
     line_chart,
@@ -23,7 +26,15 @@ BREAKDOWNS = [
     "municipality_name",
     "unit",
 ]
-SHARE_FORMATS = {"goal_share": "share", "work_or_studies_share": "share"}
+SHARE_FORMATS = dict.fromkeys(
+    [
+        "goal_share",
+        "goal_share_including_dropouts",
+        "goal_share_excluding_dropouts",
+        "work_or_studies_share",
+    ],
+    "share",
+)
 
 frame = current()
 f = frame.filters
@@ -39,27 +50,39 @@ last = data.period_row(trend, data.previous_period(frame.wh, f))
 if this.empty:
     st.info("Inga avslut under vald period för urvalet.")
     st.stop()
-cols = st.columns(4)
-with cols[0]:
-    metric("Avslut", this.get("exits"), last.get("exits"), "count")
-with cols[1]:
-    metric("Avhopp", this.get("dropouts"), last.get("dropouts"), "count", lower_is_better=True)
-with cols[2]:
-    metric("Andel i mål", this.get("goal_share"), last.get("goal_share"), "share")
-with cols[3]:
-    metric(
-        "Andel till arbete/studier",
-        this.get("work_or_studies_share"),
-        last.get("work_or_studies_share"),
-        "share",
+HEADLINE = [  # figure id, lower is better; reports state the goal share both ways
+    [("exits", False), ("dropouts", True), ("work_or_studies_share", False)],
+    [
+        ("goal_share", False),
+        ("goal_share_including_dropouts", False),
+        ("goal_share_excluding_dropouts", False),
+    ],
+]
+for row in HEADLINE:
+    for column, (key, lower_is_better) in zip(st.columns(3), row, strict=True):
+        with column:
+            metric(
+                figure_label(key),
+                this.get(key),
+                last.get(key),
+                figure_format(key),
+                lower_is_better,
+            )
+definition(
+    figure_definitions(
+        "goal_share",
+        "goal_share_including_dropouts",
+        "goal_share_excluding_dropouts",
+        "work_or_studies_share",
     )
-definition(f"Andel i mål: {this['goal_definition']} Andel till arbete/studier: av alla avslut.")
+    + f" Måldefinition: {this['goal_definition']}"
+)
 
 left, right = st.columns(2)
 with left:
     st.subheader("Avslut per orsak")
     reasons = data.exits_by_reason(frame.wh, f)
-    bar_chart(reasons, "exit_reason", "exits", "Avslut")
+    bar_chart(reasons, "exit_reason", "exits", figure_label("exits_by_reason"))
     table(reasons, f"avslut per orsak {f.period_label}")
 with right:
     st.subheader("Andel i mål över tid")
@@ -76,5 +99,5 @@ for tab, dimension in zip(tabs, BREAKDOWNS, strict=True):
         if groups.empty:
             st.info("Inga avslut i perioden.")
             continue
-        bar_chart(groups, "dimension_value", "goal_share", "Andel i mål", ".0%")
+        bar_chart(groups, "dimension_value", "goal_share", figure_label("goal_share"), ".0%")
         table(groups, f"resultat per {dimension} {f.period_label}", SHARE_FORMATS)

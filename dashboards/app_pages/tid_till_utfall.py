@@ -5,7 +5,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from dashboards.components import definition, label, labels, line_chart, show_chart, table
+from dashboards.components import (
+    definition,
+    figure_definitions,
+    label,
+    labels,
+    line_chart,
+    show_chart,
+    table,
+)
 from dashboards.frame import applied_filters, current
 
 frame = current()
@@ -15,48 +23,35 @@ st.markdown("**Hur länge är deltagarna inskrivna, och hur snabbt når de avslu
 applied_filters(f, {"gender", "age_band"}, "genomströmningstiden")
 
 st.subheader("Genomströmningstid")
-windows = data.throughput_windows(frame.wh)
-window = (
-    st.segmented_control(
-        "Fönster",
-        windows,
-        default="rolling_12m" if "rolling_12m" in windows else windows[0],
-        format_func=lambda w: label("period_types", w),
-        key="throughput_window",
-    )
-    or windows[0]
-)
-times = data.throughput(frame.wh, f, window)
+times = data.throughput(frame.wh, f)
 if times.empty:
     st.info("Inga avslut att beräkna genomströmningstid på för urvalet.")
 else:
-    line_chart(times, "period_end", ["mean_months", "median_months"], "Månader", ",.1f")
-    st.caption("Varje punkt är ett fönster, placerat vid fönstrets sista dag.")
+    line_chart(times, "period_label", ["mean_months", "median_months"], "Månader", ",.1f")
+    st.caption(
+        "Varje punkt avser avsluten under de tolv månader som slutar med perioden "
+        "(kolumnerna fönsterstart och fönsterslut)."
+    )
     table(
         times.drop(columns=["period_start", "period_end"]),
-        f"genomströmningstid {window}",
+        f"genomströmningstid {f.period_type}",
         {"mean_months": "months", "median_months": "months"},
     )
-definition(
-    "Genomströmningstid = dagar/30,4375 från inskrivning till avslut, för avslut i fönstret, "
-    "avhopp exkluderade. Fönster med färre än 5 avslut visas som <5."
-)
+definition(figure_definitions("mean_months", "median_months"))
 
-st.subheader("Tid till utfall (Kaplan–Meier)")
+st.subheader("Tid till utfall")
 left, right = st.columns(2)
 with left:
-    outcome = (
-        st.segmented_control(
-            "Utfall",
-            ["avslut", "mål"],
-            default="mål",
-            format_func=lambda o: label("outcomes", o),
-            key="km_outcome",
-        )
-        or "mål"
+    outcomes = data.survival_outcomes(frame.wh, f.insats)
+    outcome = st.selectbox(
+        "Utfall",
+        outcomes,
+        index=outcomes.index("mål") if "mål" in outcomes else 0,
+        format_func=lambda o: labels()["outcomes"].get(o, o),
+        key="km_outcome",
     )
 with right:
-    dimensions = data.survival_dimensions(frame.wh, f.insats)
+    dimensions = data.survival_dimensions(frame.wh, f.insats, outcome)
     preferred = "gender" if f.gender else "age_band" if f.age_band else "total"
     dimension = st.selectbox(
         "Uppdelat på",
@@ -70,36 +65,51 @@ chosen = {"gender": f.gender, "age_band": f.age_band}.get(dimension)
 if chosen is not None:
     curves = curves[curves["dimension_value"] == chosen]
 if curves.empty:
-    st.info("Kaplan–Meier-kurvor saknas för urvalet.")
+    st.info("Kurvor saknas för urvalet.")
 else:
     if dimension == "gender":
         curves["dimension_value"] = curves["dimension_value"].map(lambda g: label("genders", g))
     plotted = curves[["dimension_value", "month"]].assign(
-        Andel=data.numeric(curves["cumulative_share"])
+        Andel=data.numeric(curves["cumulative_share"]),
+        Nedre=data.numeric(curves["cumulative_share_lower"]),
+        Övre=data.numeric(curves["cumulative_share_upper"]),
     )
     plotted = plotted.dropna(subset=["Andel"])
-    chart = (
-        alt.Chart(plotted)
-        .mark_line(interpolate="step-after", point=False)
-        .encode(
-            x=alt.X("month:Q", title="Månader sedan inskrivning"),
-            y=alt.Y("Andel:Q", title="Andel som nått utfallet", axis=alt.Axis(format="%")),
-            color=alt.Color("dimension_value:N", title=None, legend=alt.Legend(orient="bottom")),
-            tooltip=[
-                alt.Tooltip("dimension_value:N", title="Grupp"),
-                alt.Tooltip("month:Q", title="Månad"),
-                alt.Tooltip("Andel:Q", format=".0%"),
-            ],
-        )
+    base = alt.Chart(plotted).encode(
+        x=alt.X("month:Q", title="Månader sedan inskrivning"),
+        color=alt.Color("dimension_value:N", title=None, legend=alt.Legend(orient="bottom")),
     )
-    show_chart(chart)
+    band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
+        y=alt.Y("Nedre:Q", title="Andel som nått utfallet", axis=alt.Axis(format="%")),
+        y2="Övre:Q",
+    )
+    line = base.mark_line(interpolate="step-after").encode(
+        y=alt.Y("Andel:Q", axis=alt.Axis(format="%")),
+        tooltip=[
+            alt.Tooltip("dimension_value:N", title="Grupp"),
+            alt.Tooltip("month:Q", title="Månad", format=".1f"),
+            alt.Tooltip("Andel:Q", format=".0%"),
+            alt.Tooltip("Nedre:Q", title="95 % nedre", format=".0%"),
+            alt.Tooltip("Övre:Q", title="95 % övre", format=".0%"),
+        ],
+    )
+    show_chart(band + line)
     table(
         curves,
         f"tid till {outcome} per {dimension}",
-        {"survival": "share", "cumulative_share": "share"},
+        dict.fromkeys(
+            ["survival", "cumulative_share", "cumulative_share_lower", "cumulative_share_upper"],
+            "share",
+        ),
     )
+competing = (
+    "Alla avslut är utfallet; inget konkurrerar."
+    if outcome == "avslut"
+    else "Avslut av andra skäl konkurrerar med utfallet: de räknas inte som censurerade "
+    "(Aalen–Johansen), så andelen är den som verkligen nått utfallet."
+)
 definition(
-    "Kaplan–Meier: andelen som nått utfallet efter så många månader. Deltagare som "
-    "fortfarande är aktiva räknas som censurerade (de bidrar så länge de är inskrivna). "
-    "Kurvan visas inte där färre än 5 personer återstår."
+    f"{figure_definitions('cumulative_share', 'cumulative_share_lower')} "
+    "Censurerade är de som fortfarande är inskrivna när uppgifterna tar slut (senaste "
+    f"leveransen av deras ärende). {competing} Kurvan visas inte där färre än 5 är kvar i risk."
 )

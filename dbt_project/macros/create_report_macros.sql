@@ -8,7 +8,9 @@
     period_summary returns one row: the flows of period_flows, the exit figures of
     outcomes (total) and throughput_times, and the cost figures of cost_per_participant.
     period_summary_by_gender (same arguments) returns one row per gender with the flows;
-    period_exits_by_reason (same arguments) one row per exit reason, as exits_by_reason.
+    period_exits_by_reason (same arguments) one row per exit reason, as exits_by_reason;
+    period_scb_reconciliation (same arguments) the SCB reconciliation of the period (no
+    row when nobody was enrolled or reported), as scb_reconciliation_periods.
     budget_status returns one row per cost line, as budget_vs_forecast. Names are
     schema-qualified without the database, so the macros keep working in the published
     copy of the work file. Skipped when the tables they read were never built. -#}
@@ -19,6 +21,8 @@
             ('intermediate', 'int_enrolment_episodes_merged'),
             ('intermediate', 'int_ledger_costs_mapped'),
             ('intermediate', 'int_insats_rules_defaulted'),
+            ('intermediate', 'int_insats_observed'),
+            ('intermediate', 'int_reconciliation_intervals'),
             ('staging', 'stg_raw__budget_lines'),
             ('staging', 'stg_raw__forecast_lines'),
         ] -%}
@@ -43,7 +47,8 @@
                 'intermediate.int_flow_balances_accumulated',
                 'intermediate.int_enrolment_episodes_merged',
                 'intermediate.int_ledger_costs_mapped',
-                'intermediate.int_insats_rules_defaulted'
+                'intermediate.int_insats_rules_defaulted',
+                'intermediate.int_insats_observed'
             ) }};
             create or replace macro marts.period_summary_by_gender(
                 insats_name, unit_name, date_from, date_to
@@ -57,6 +62,13 @@
             select exit_reason, exits
             from ({{ exits_by_reason_figures(period_request, 'intermediate.int_enrolment_episodes_merged') }})
             order by exits desc, exit_reason;
+            create or replace macro marts.period_scb_reconciliation(
+                insats_name, unit_name, date_from, date_to
+            ) as table
+            select both_sources, only_case_system, only_scb, persons
+            from ({{ reconciliation_in_periods(
+                period_request, 'intermediate.int_reconciliation_intervals'
+            ) }});
             create or replace macro marts.budget_status(insats_name, as_of) as table
             {{ budget_status_rows(
                 budget_request,

@@ -86,7 +86,6 @@ def default_arguments(wh: data.Warehouse) -> dict[str, object]:
         "dimension": "total",
         "outcome": "avslut",
         "kind": "income",
-        "window_type": "rolling_12m",
         "year": None if latest_budget is None else int(latest_budget["year"]),
         "as_of": None if latest_budget is None else latest_budget["as_of_date"],
         "caseworker": None if worklist.empty else worklist["caseworker"].iloc[0],

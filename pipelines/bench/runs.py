@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.bench import PIPELINES_DIR
+from pipelines.bench.floor import DATABASE as FLOOR_DATABASE
 from pipelines.bench.landings import Landing
 from pipelines.bench.measure import Measurement, run_measured
 
@@ -27,7 +28,7 @@ def run_paths(run_dir: Path) -> dict[str, Path]:
         "warehouse": run_dir / "warehouse.duckdb",
         "work_db": run_dir / "work" / "warehouse_work.duckdb",
         "dagster_home": run_dir / "dagster_home",
-        "floor_db": run_dir / "floor.duckdb",
+        "floor_db": run_dir / "floor" / f"{FLOOR_DATABASE}.duckdb",
     }
 
 
@@ -131,13 +132,15 @@ def run_pipeline(landing: Landing, run_dir: Path, rows_before: int = 0) -> dict:
     return summary | {"warehouse_bytes": warehouse.stat().st_size if warehouse.exists() else None}
 
 
-def run_floor(landing: Landing, run_dir: Path) -> dict:
-    """The plain-SQL floor (`floor.sql`) on the same landing, timed the same way."""
+def run_floor(landing: Landing, run_dir: Path, manifest: Path) -> dict:
+    """The floor (ingest and dbt's compiled SQL, no orchestration) on the same landing,
+    timed the same way; `manifest` is the compiled one of `pipelines.bench.compiled`."""
     paths = run_paths(run_dir)
-    paths["floor_db"].unlink(missing_ok=True)
+    shutil.rmtree(paths["floor_db"].parent, ignore_errors=True)
     timings_file = run_dir / "floor_timings.json"
     command = [sys.executable, "-m", "pipelines.bench.floor", "--landing", str(landing.folder)]
-    command += ["--db", str(paths["floor_db"]), "--timings", str(timings_file)]
+    command += ["--db", str(paths["floor_db"]), "--manifest", str(manifest)]
+    command += ["--timings", str(timings_file)]
     measurement = run_measured(command, run_environment(run_dir, landing), run_dir / "floor.log")
     if measurement.exit_code != 0:
         raise RuntimeError(f"floor run failed, see {run_dir / 'floor.log'}")

@@ -2,7 +2,8 @@
 
 Costs follow the participants: each insats and unit costs about ``cost_per_served`` per
 participant served in a year (calibration.yml), split over Kommun-Bas accounts, booked
-as monthly transactions; the ESF insats books its grant as negative income.
+as monthly transactions; the ESF insats books its grant as negative income, and the
+förbund's own office books on a project of no insats (a cost of no insats' figures).
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ def ledger_transactions(
         "sum"
     )
     months = pd.DataFrame({"month": np.arange(1, 13)})
+    esf_income = _esf_income(costs, end)
+    costs = pd.concat(
+        [costs.astype({"insats": object, "unit": object}), _administration_costs(costs)],
+        ignore_index=True,
+    )
     groups = costs.merge(accounts, on="cost_line").merge(months, how="cross")
     groups = groups[
         pd.to_datetime(dict(year=groups["year"], month=groups["month"], day=1)) <= pd.Timestamp(end)
@@ -81,8 +87,20 @@ def ledger_transactions(
         rows["amount"] * weights / np.bincount(group_id, weights)[group_id], 2
     )
     rows["day"] = _booking_days(rng, rows, end)
-    rows = pd.concat([rows, _esf_income(costs, end)], ignore_index=True)
+    rows = pd.concat([rows, esf_income], ignore_index=True)
     return _finish(rng, rows, numbers, economy)
+
+
+def _administration_costs(costs: pd.DataFrame) -> pd.DataFrame:
+    """The förbund's own office per year and cost line (no insats, no unit columns)."""
+    economy = load_calibration()["economy"]
+    years = pd.DataFrame({"year": sorted(costs["year"].unique())})
+    lines = pd.DataFrame(
+        {"cost_line": list(economy["cost_lines"]), "share": list(economy["cost_lines"].values())}
+    )
+    rows = years.merge(lines, how="cross")
+    rows["cost"] = rows["share"] * economy["administration"]["yearly_cost"]
+    return rows.drop(columns="share")
 
 
 def _booking_days(rng: np.random.Generator, rows: pd.DataFrame, end: date) -> np.ndarray:
@@ -134,10 +152,17 @@ def _finish(
     rows["booking_date"] = pd.to_datetime(
         dict(year=rows["year"], month=rows["month"], day=rows["day"])
     )
-    rows["responsibility"] = rows["unit"].map(
-        {u: s["responsibility"] for u, s in cal["units"].items()}
+    administration = economy["administration"]
+    rows["responsibility"] = (
+        rows["unit"]
+        .map({u: s["responsibility"] for u, s in cal["units"].items()})
+        .fillna(administration["responsibility"])
     )
-    rows["project"] = rows["insats"].map({n: s["projekt"] for n, s in cal["insatser"].items()})
+    rows["project"] = (
+        rows["insats"]
+        .map({n: s["projekt"] for n, s in cal["insatser"].items()})
+        .fillna(administration["project"])
+    )
     rows["nbsp"] = rng.random(len(rows)) < economy["nbsp_share"]
     rows = rows.sort_values(
         ["booking_date", "account", "responsibility"], kind="stable", ignore_index=True

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.ingest.pseudonym import redact_text
-from pipelines.settings import load_settings
 
 # source kind -> (landing folder, file-name pattern with groups `organisation` and `date`)
 FILE_PATTERNS: dict[str, tuple[str, re.Pattern[str]]] = {
@@ -202,12 +201,12 @@ def scan_folder(landing: Path, folder: str, settle_seconds: float) -> list[Landi
     return entries
 
 
-def landed_files(landing: Path, folder: str) -> list[Path]:
+def landed_files(landing: Path, folder: str, settle_seconds: float) -> list[Path]:
     """The entries of one landing folder a run would act on now, oldest name first.
 
     Regular files to load and every entry to quarantine (links, FIFOs, devices, sockets,
-    folders, hidden files); not `.part` uploads nor files still settling
-    (FINSAM_SETTLE_SECONDS). The quarantine folder is not a landing folder.
+    folders, hidden files); not `.part` uploads nor files changed less than
+    `settle_seconds` ago. The quarantine folder is not a landing folder.
     """
-    settle = load_settings().settle_seconds
-    return [entry.path for entry in scan_folder(landing, folder, settle) if not entry.is_settling]
+    entries = scan_folder(landing, folder, settle_seconds)
+    return [entry.path for entry in entries if not entry.is_settling]

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+import jinja2
 import yaml
 
 from pipelines.ingest.landing import UnreadableFileError
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
 REGISTERS_DIR = MAPPINGS_DIR / "registers"
+LABEL_MACRO_FILE = (
+    Path(__file__).resolve().parents[2] / "dbt_project" / "macros" / "figures" / "definitions.sql"
+)
 
 
 def normalise_heading(heading: str) -> str:
@@ -24,9 +29,24 @@ def normalise_heading(heading: str) -> str:
     return re.sub(r"\s+", "", heading).lower()
 
 
+@cache
+def _label_macro() -> jinja2.Template:
+    """The dbt macro `normalise_label`, read from the dbt project: the one definition."""
+    text = LABEL_MACRO_FILE.read_text(encoding="utf-8")
+    block = re.search(r"{%\s*macro normalise_label\(.*?{%-?\s*endmacro\s*%}", text, re.DOTALL)
+    if block is None:
+        raise RuntimeError(f"{LABEL_MACRO_FILE}: the macro normalise_label is missing")
+    return jinja2.Template(block.group(0) + "{{ normalise_label(expression) }}")
+
+
 def normalise_label_sql(expression: str) -> str:
-    """A code label as the seed stores it: lower case, trimmed, inner spaces collapsed."""
-    return f"lower(regexp_replace(trim({expression}), '\\s+', ' ', 'g'))"
+    """A code label as the code_labels seed stores it (lower case, trimmed, runs of spaces,
+    tabs and no-break spaces one space; blank is null), by rendering dbt's own macro.
+
+    The ingest translates register labels before dbt runs, so it cannot call the macro
+    through dbt; rendering it keeps ingest, dbt and the quality models on one definition.
+    """
+    return _label_macro().render(expression=expression).strip()
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ personnummer typed into a field and type every value, naming what is wrong with 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 import duckdb
 
@@ -26,7 +24,6 @@ from pipelines.ingest.registry import RowCounts
 from pipelines.ingest.schema import DATA_TABLES
 from pipelines.ingest.values_sql import Field
 
-CODE_LABELS_SEED = Path(__file__).resolve().parents[2] / "dbt_project/seeds/code_labels.csv"
 PERSONNUMMER_INPUTS = ("personnummer", "protected_identity")
 REDACTED_REASON = "personnummer eller samordningsnummer i fältet borttaget"
 PSEUDONYMISED_REASON = "personnummer i ÄrendeID ersatt med pseudonymt ärende-id"
@@ -67,7 +64,6 @@ def mapped_fields(mapping: Mapping, resolved: dict[str, str], table: str) -> lis
             required=name in mapping.required_values,
             allow_negative=name in mapping.allow_negative,
             allowed=tuple(str(v) for v in mapping.allowed_values.get(name, ())),
-            code_list=mapping.code_lists.get(name),
         )
         for name in names
     ]
@@ -80,7 +76,7 @@ def _translated(column: str, code_list: str | None, mapping: Mapping) -> str:
         return quote(column)
     normalised = normalise_label_sql(quote(column))
     cases = " ".join(
-        f"WHEN {literal(' '.join(label.lower().split()))} THEN {literal(target)}"
+        f"WHEN {normalise_label_sql(literal(label))} THEN {literal(target)}"
         for label, target in translations.items()
     )
     return f"CASE {normalised} {cases} ELSE {quote(column)} END"
@@ -110,27 +106,18 @@ def map_stage(
     )
 
 
-@cache
-def known_labels() -> dict[str, list[str]]:
-    """Accepted labels per code list, read from the dbt seed (one vocabulary for both)."""
-    rows = duckdb.sql(
-        f"SELECT code_list, list(label ORDER BY label) FROM read_csv('{CODE_LABELS_SEED}', "
-        "header=true, all_varchar=true) GROUP BY code_list"
-    ).fetchall()
-    return dict(rows)
-
-
 def _checked_columns(load: TableLoad) -> list[str]:
-    """Second pass: the usable value, the problem, and any unknown-label finding."""
+    """Second pass: the usable value and the problem.
+
+    Code labels are kept as delivered: whether one is on its code list is decided once, in
+    dbt (models/quality/quality_validity.sql), never here.
+    """
     columns = []
     for item in load.fields:
         problem = item.problem_sql()
         name = quote(item.name)
         columns.append(f"CASE WHEN ({problem}) IS NULL THEN {item.value} END AS {name}")
         columns.append(f"{problem} AS {quote(item.name + '__problem')}")
-        if item.code_list:
-            finding = item.unknown_label_sql(known_labels().get(item.code_list, []))
-            columns.append(f"{finding} AS {quote(item.name + '__finding')}")
     return columns
 
 
@@ -228,8 +215,6 @@ def _problem_selects(load: TableLoad) -> list[str]:
         triples.append((load.personnummer_heading, "personnummer__problem", NULLED_OR_REJECTED))
     for item in load.fields:
         triples.append((item.heading, f"{item.name}__problem", NULLED_OR_REJECTED))
-        if item.code_list:
-            triples.append((item.heading, f"{item.name}__finding", NULLED_OR_REJECTED))
         cleaned = "case_id_pseudonymised" if item.name == load.case_id else "field_redacted"
         triples.append((item.heading, f"{item.name}__redacted", literal(cleaned)))
     case_id = load.case_id or "NULL"

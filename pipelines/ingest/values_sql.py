@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.ingest.mappings import normalise_label_sql
-
 NUMERIC_TYPES = ("INTEGER", "DOUBLE", "DECIMAL(18,2)")
 NUMBER_NOISE = ("' '", "chr(160)", "chr(8239)", "'%'")
 
@@ -76,7 +74,6 @@ class Field:
     required: bool = False
     allow_negative: bool = False
     allowed: tuple[str, ...] = ()
-    code_list: str | None = None
 
     @property
     def text(self) -> str:
@@ -111,16 +108,3 @@ class Field:
                 f"THEN 'okänt värde (tillåtet: {listed})'"
             )
         return f"CASE {' '.join(cases)} END"
-
-    def unknown_label_sql(self, known_labels: list[str]) -> str:
-        """A finding for a label the code list does not know; the label itself is kept.
-
-        The label quoted is already redacted: every field is redacted before it is typed.
-        """
-        known = ", ".join("'" + label.replace("'", "''") + "'" for label in known_labels)
-        quoted = f"'''' || {self.text} || ''''"
-        return (
-            f"CASE WHEN {self.text} IS NOT NULL AND NOT list_contains([{known}]::VARCHAR[], "
-            f"{normalise_label_sql(self.text)}) "
-            f"THEN 'okänd kod ' || {quoted} || ' i {self.code_list}' END"
-        )

@@ -3,18 +3,21 @@
 Every figure comes from a mart or from the table macros `marts.period_summary`,
 `marts.period_summary_by_gender`, `marts.period_exits_by_reason` and `marts.budget_status`,
 which share their definitions with the marts; this module only selects and arranges, so
-the report, the dashboard and an analyst's SQL always agree.
+the report, the dashboard and an analyst's SQL always agree. Keys are the figure ids of
+the figure catalogue (`marts.figure_catalog`), whose labels, definitions and disclosure
+bases travel with the report under `figures`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from pipelines.disclosure import is_small
-from pipelines.report.sections import TOTAL_COST_LINE
+from pipelines.figure_catalog import Catalog, read_catalog, read_glossary
 
 ALL_UNITS = "Alla enheter"
 FLOW_KEYS = [
@@ -26,8 +29,39 @@ FLOW_KEYS = [
     "served",
     "queue_at_end",
 ]
-BUDGET_KEYS = ["budget", "actual", "difference", "full_year_forecast", "forecast_result"]
-SCB_STATUSES = ["both", "only_case_system", "only_scb"]
+EXIT_COUNT_KEYS = [
+    "exits",
+    "exits_excluding_dropouts",
+    "goal_share_base",
+    "goal_exits",
+    "goal_exits_including_dropouts",
+    "goal_exits_excluding_dropouts",
+    "work_or_studies_exits",
+    "throughput_exits",
+]
+EXIT_VALUE_KEYS = [
+    "goal_share",
+    "goal_share_including_dropouts",
+    "goal_share_excluding_dropouts",
+    "work_or_studies_share",
+    "mean_months",
+    "median_months",
+    "cost",
+    "cost_per_served",
+    "cost_per_goal",
+]
+BUDGET_KEYS = ["budget", "actual_to_date", "difference", "full_year_forecast", "forecast_result"]
+SCB_KEYS = ["both_sources", "only_case_system", "only_scb"]
+GENDER_KEYS = ["enrolled", "active_at_end", "served"]
+REPORT_FIGURES = [
+    *FLOW_KEYS,
+    "exits_by_reason",
+    *EXIT_COUNT_KEYS,
+    *EXIT_VALUE_KEYS,
+    *SCB_KEYS,
+    *BUDGET_KEYS,
+]
+GLOSSARY_TERMS = ["Inskrivningsperiod", "<5"]
 
 
 class ReportError(Exception):
@@ -65,7 +99,7 @@ def _check_scope(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> None
     insatser = [
         row[0]
         for row in con.execute(
-            "select insats from raw.insats_config union select insats from marts.enrolments"
+            "select insats from raw.insats_config union select insats from marts.period_flows"
         ).fetchall()
     ]
     if insats not in insatser:
@@ -119,51 +153,39 @@ def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, 
 def _gender(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, dict[str, int]]:
     """Enrolled, active at end and served per gender ('okänt' when not recorded)."""
     rows = _macro_rows(con, "period_summary_by_gender", params)
-    return {
-        key: {(row["gender"] or "okänt"): int(row[key]) for row in rows}
-        for key in ("enrolled", "active_at_end", "served")
-    }
+    return {key: {(row["gender"] or "okänt"): int(row[key]) for row in rows} for key in GENDER_KEYS}
 
 
-def _scb_reconciliation(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> dict:
-    """Persons of the insats (at the unit: reconciled under one of the unit's ESF projects)
-    by where they are found, matched across the insats' projects by dbt."""
-    rows = con.execute(
-        "select status, count(*) from marts.scb_reconciliation_persons "
-        "where insats = $1 and ($2 = $3 or list_contains(units, $2)) group by status",
-        [insats, unit, ALL_UNITS],
-    ).fetchall()
-    counts = dict.fromkeys(SCB_STATUSES, 0)
-    counts.update({status: int(persons) for status, persons in rows})
-    return counts
+def _scb_reconciliation(con: duckdb.DuckDBPyConnection, params: list) -> dict:
+    """Persons of the insats in the period (at the unit: seen under one of the unit's ESF
+    projects) by where they are found (marts.period_scb_reconciliation)."""
+    rows = _macro_rows(con, "period_scb_reconciliation", params)
+    return {key: int(rows[0][key]) if rows else 0 for key in SCB_KEYS}
+
+
+def _scb_reconciliation_all_time(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> dict:
+    """The same since the first delivery (marts.scb_reconciliation_by_unit)."""
+    row = con.execute(
+        f"select {', '.join(SCB_KEYS)} from marts.scb_reconciliation_by_unit "
+        "where insats = $1 and unit = $2",
+        [insats, unit],
+    ).fetchone()
+    return dict(zip(SCB_KEYS, (int(value) for value in row or (0,) * len(SCB_KEYS)), strict=True))
 
 
 def _budget(con: duckdb.DuckDBPyConnection, insats: str, as_of: date) -> tuple[list, date | None]:
-    """Budget lines for the calendar year of `as_of`, actuals to `as_of`, with a total row."""
+    """Budget lines for the calendar year of `as_of`, actuals to `as_of`, the total last."""
     rows = _records(
         con,
-        "select * from marts.budget_status($1, $2) order by cost_line",
+        "select * from marts.budget_status($1, $2) order by cost_line = 'Totalt', cost_line",
         [insats, as_of],
     )
     lines = [
-        {
-            "cost_line": row["cost_line"],
-            "budget": _number(row["budget"]),
-            "actual": _number(row["actual_to_date"]),
-            "difference": _number(row["difference"]),
-            "full_year_forecast": _number(row["full_year_forecast"]),
-            "forecast_result": _number(row["forecast_result"]),
-        }
+        {"cost_line": row["cost_line"], **{key: _number(row[key]) for key in BUDGET_KEYS}}
         for row in rows
     ]
-    if not lines:
-        return [], None
-    total = {"cost_line": TOTAL_COST_LINE}
-    for key in BUDGET_KEYS:
-        values = [line[key] for line in lines if line[key] is not None]
-        total[key] = round(sum(values), 2) if values else None
     forecast_dates = [row["forecast_date"] for row in rows if row.get("forecast_date")]
-    return lines + [total], max(forecast_dates, default=None)
+    return lines, max(forecast_dates, default=None)
 
 
 def _number(value: object) -> float | None:
@@ -185,14 +207,27 @@ def _published_at(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def small_cells(report: dict) -> list[str]:
     """Paths of person counts of 1-4: exact here for scripts, masked in Markdown and Excel."""
-    counts = FLOW_KEYS + ["goal_exits", "exits_excluding_dropouts", "work_or_studies_exits"]
-    paths = [key for key in counts if is_small(report[key])]
+    paths = [key for key in FLOW_KEYS + EXIT_COUNT_KEYS if is_small(report[key])]
     paths += [f"exits_by_reason.{k}" for k, v in report["exits_by_reason"].items() if is_small(v)]
     for group, counts in report["gender"].items():
         paths += [f"gender.{group}.{k}" for k, v in counts.items() if is_small(v)]
-    scb = report["scb_reconciliation"]
-    paths += [f"scb_reconciliation.{k}" for k, v in scb.items() if is_small(v)]
+    for key in ("scb_reconciliation", "scb_reconciliation_all_time"):
+        paths += [f"{key}.{k}" for k, v in report[key].items() if is_small(v)]
     return paths
+
+
+def report_definitions(catalog: Catalog, glossary: Mapping[str, str]) -> tuple[dict, dict]:
+    """The catalogue entries of the report's figures, and the glossary terms it states."""
+    figures = {
+        key: {
+            "label": catalog[key].label,
+            "definition": catalog[key].definition,
+            "unit": catalog[key].unit,
+            "disclosure_basis": list(catalog[key].disclosure_basis),
+        }
+        for key in REPORT_FIGURES
+    }
+    return figures, {term: glossary[term] for term in GLOSSARY_TERMS}
 
 
 def period_report(
@@ -205,31 +240,28 @@ def period_report(
         params = [insats, unit, date_from, date_to]
         summary = _macro_rows(con, "period_summary", params)[0]
         budget, forecast_date = _budget(con, insats, date_to)
+        figures, glossary = report_definitions(read_catalog(con), read_glossary(con))
         report = {
             "insats": insats,
             "unit": unit,
             "period_from": date_from.isoformat(),
             "period_to": date_to.isoformat(),
+            "is_partial": bool(summary["is_partial"]),
             "published_at": _published_at(con),
-            **{key: int(summary[key]) for key in FLOW_KEYS},
+            **{key: int(summary[key]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
+            **{key: _number(summary[key]) for key in EXIT_VALUE_KEYS},
             "exits_by_reason": _exits_by_reason(con, params),
-            "exits_excluding_dropouts": int(summary["exits_excluding_dropouts"]),
-            "goal_exits": int(summary["goal_exits"]),
-            "goal_share": _number(summary["goal_share"]),
-            "work_or_studies_exits": int(summary["work_or_studies_exits"]),
-            "work_or_studies_share": _number(summary["work_or_studies_share"]),
             "goal_definition": summary["goal_definition"],
-            "throughput_months_mean": _number(summary["mean_months"]),
-            "throughput_months_median": _number(summary["median_months"]),
-            "cost": _number(summary["cost"]),
-            "cost_per_participant": _number(summary["cost_per_served"]),
-            "cost_per_goal": _number(summary["cost_per_goal"]),
+            "throughput_window_start": str(summary["throughput_window_start"]),
             "gender": _gender(con, params),
-            "scb_reconciliation": _scb_reconciliation(con, insats, unit),
+            "scb_reconciliation": _scb_reconciliation(con, params),
+            "scb_reconciliation_all_time": _scb_reconciliation_all_time(con, insats, unit),
             "budget_year": date_to.year,
             "budget_as_of": date_to.isoformat(),
             "forecast_date": None if forecast_date is None else str(forecast_date),
             "budget": budget,
+            "figures": figures,
+            "glossary": glossary,
         }
     report["small_cells"] = small_cells(report)
     return report

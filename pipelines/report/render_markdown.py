@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.report.sections import DEFINITIONS, Cell, Section, sections, subtitle, title
+from pipelines.report.sections import Cell, Section, definitions, sections, subtitle, title
 
 NO_BREAK_SPACE = "\u00a0"
 
@@ -20,17 +20,14 @@ def swedish_number(value: Cell, share: bool = False) -> str:
     return f"{int(value):,}".replace(",", NO_BREAK_SPACE)
 
 
-def _cell(label: Cell, value: Cell) -> str:
-    return swedish_number(value, share=isinstance(label, str) and label.startswith("Andel"))
-
-
 def _table(section: Section) -> list[str]:
     lines = [
         "| " + " | ".join(section.columns) + " |",
         "|" + "|".join(["---"] + ["---:"] * (len(section.columns) - 1)) + "|",
     ]
-    for row in section.rows:
-        cells = [str(row[0])] + [_cell(row[0], value) for value in row[1:]]
+    units = section.units or [None] * len(section.rows)
+    for row, unit in zip(section.rows, units, strict=True):
+        cells = [str(row[0])] + [swedish_number(value, unit == "andel") for value in row[1:]]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -44,5 +41,5 @@ def render_markdown(report: dict) -> str:
         lines += ["", *_table(section)] if section.rows else []
         for note in section.notes:
             lines += ["", f"_{note}_"]
-    lines += ["", "## Definitioner", ""] + [f"- {text}" for text in DEFINITIONS]
+    lines += ["", "## Definitioner", ""] + [f"- {text}" for text in definitions(report)]
     return "\n".join(lines) + "\n"

@@ -9,7 +9,7 @@ import io
 
 import xlsxwriter
 
-from pipelines.report.sections import DEFINITIONS, Section, sections, subtitle, title
+from pipelines.report.sections import Section, definitions, sections, subtitle, title
 from pipelines.spreadsheet_safety import XLSX_OPTIONS, write_text
 
 SHEET_NAMES = {
@@ -31,10 +31,11 @@ def _write_section(workbook: xlsxwriter.Workbook, section: Section, formats: dic
     write_text(sheet, 0, 0, section.title, formats["title"])
     for col_index, heading in enumerate(section.columns):
         write_text(sheet, 2, col_index, heading, formats["header"])
-    for row_index, row in enumerate(section.rows, start=3):
+    units = section.units or [None] * len(section.rows)
+    for row_index, (row, unit) in enumerate(zip(section.rows, units, strict=True), start=3):
         write_text(sheet, row_index, 0, "" if row[0] is None else row[0])
         for col_index, value in enumerate(row[1:], start=1):
-            is_share = isinstance(row[0], str) and row[0].startswith("Andel")
+            is_share = unit == "andel"
             if isinstance(value, float):
                 number_format = formats["share"] if is_share else formats["decimal"]
             else:
@@ -59,7 +60,7 @@ def _write_cover(workbook: xlsxwriter.Workbook, report: dict, formats: dict) -> 
         write_text(sheet, row_index, 1, value)
     start = len(subtitle(report)) + 4
     write_text(sheet, start, 0, "Definitioner", formats["header"])
-    for offset, text in enumerate(DEFINITIONS, start=start + 1):
+    for offset, text in enumerate(definitions(report), start=start + 1):
         write_text(sheet, offset, 0, text)
     sheet.set_column(0, 0, 24)
     sheet.set_column(1, 1, 40)

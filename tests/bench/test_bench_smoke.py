@@ -53,7 +53,7 @@ def test_pipeline_run_is_timed_per_stage(reports: tuple[dict, str]) -> None:
 
 def test_floor_is_timed_and_compared(reports: tuple[dict, str]) -> None:
     size = reports[0]["sizes"][0]
-    assert set(size["floor"]["median"]["stages"]) == {"ingest", "marts"}
+    assert set(size["floor"]["median"]["stages"]) == {"ingest", "models"}
     rows = size["floor"]["runs"][0]["rows"]
     assert rows["case_enrolments"] > SIZE
     assert rows["enrolments"] > 0

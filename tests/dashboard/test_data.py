@@ -9,28 +9,32 @@ import pandas as pd
 from dashboards import data
 from dashboards.components import csv_download
 from dashboards.frame import default_period
+from pipelines.disclosure import protect_frame
+from pipelines.figure_catalog import disclosure_bases, seed_catalog
 from tests.spreadsheet_payloads import PAYLOADS, inert, read_csv
 
 
 def test_counts_of_one_to_four_are_masked_and_zero_is_not() -> None:
     df = pd.DataFrame({"persons": [0, 1, 4, 5, 120]})
-    masked = data.mask_small_cells(df, ["persons"])
+    masked = protect_frame(df, disclosure_bases(seed_catalog(), "income_transitions"))
     assert masked["persons"].tolist() == [0, "<5", "<5", 5, 120]
 
 
 def test_a_share_resting_on_a_small_count_is_masked() -> None:
+    """The goal share rests on goal exits and its own base (the catalogue's basis): a
+    small base masks it even when the exits excluding dropouts are many."""
     df = pd.DataFrame(
         {
-            "goal_exits": [3, 10, 0],
-            "exits_excluding_dropouts": [40, 4, 0],
-            "goal_share": [0.075, 2.5, None],
+            "goal_exits": [3, 10, 0, 12],
+            "goal_share_base": [40, 4, 0, 30],
+            "exits_excluding_dropouts": [40, 40, 0, 3],
+            "goal_share": [0.075, 2.5, None, 0.4],
         }
     )
-    masked = data.mask_small_cells(
-        df, ["goal_exits"], {"goal_share": ("goal_exits", "exits_excluding_dropouts")}
-    )
+    masked = protect_frame(df, disclosure_bases(seed_catalog(), "outcomes"))
     assert masked["goal_share"].tolist()[:2] == ["<5", "<5"]
-    assert masked["goal_exits"].tolist() == ["<5", 10, 0]
+    assert masked["goal_share"].tolist()[3] == 0.4
+    assert masked["goal_exits"].tolist() == ["<5", 10, 0, 12]
 
 
 def test_numeric_drops_masked_cells_for_charts() -> None:
@@ -98,3 +102,23 @@ def test_csv_download_neutralises_formulas_and_keeps_numbers() -> None:
     assert [row[0] for row in rows] == [inert(payload) for payload in PAYLOADS]
     assert [row[1] for row in rows][:3] == ["0", "<5", "2"]
     assert [float(row[2]) for row in rows] == df["difference"].tolist()
+
+
+def test_a_count_is_protected_in_every_mart_that_shows_it() -> None:
+    """Served and goal exits beside a cost keep their own basis from the catalogue, and the
+    costs per person resting on them are masked with them."""
+    df = pd.DataFrame(
+        {
+            "cost": [1000.0, 1000.0],
+            "served": [3, 40],
+            "goal_exits": [10, 2],
+            "cost_per_served": [333.3, 25.0],
+            "cost_per_goal": [100.0, 500.0],
+        }
+    )
+    masked = protect_frame(df, disclosure_bases(seed_catalog(), "cost_per_participant"))
+    assert masked["served"].tolist() == ["<5", 40]
+    assert masked["goal_exits"].tolist() == [10, "<5"]
+    assert masked["cost_per_served"].tolist() == ["<5", 25.0]
+    assert masked["cost_per_goal"].tolist() == [100.0, "<5"]
+    assert masked["cost"].tolist() == [1000.0, 1000.0]

@@ -14,12 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards import data
 from tests.dashboard.conftest import PAGES, open_app, query
 
-FLOW_METRICS = {
-    "Aktiva vid periodslut": "active_at_end",
-    "Inskrivna under perioden": "enrolled",
-    "Avslutade under perioden": "exited",
-    "Kö vid periodslut": "queue_at_end",
-}
+FLOW_METRICS = ["active_at_end", "enrolled", "exited", "queue_at_end"]
 
 
 def show(app: AppTest, page: str) -> AppTest:
@@ -37,8 +32,16 @@ def digits(text: str) -> str:
     return "<5" if text == "<5" else re.sub(r"[^\d-]", "", text)
 
 
+def figure_label(path: Path, figure_id: str) -> str:
+    """The label the catalogue gives a figure: what every view must show it as."""
+    [(label,)] = query(
+        path, "select label from marts.figure_catalog where figure_id = ?", [figure_id]
+    )
+    return label
+
+
 def flow_row(path: Path, insats: str, unit: str, period_type: str, label: str) -> dict:
-    columns = list(FLOW_METRICS.values())
+    columns = FLOW_METRICS
     rows = query(
         path,
         f"select {', '.join(columns)} from marts.period_flows "
@@ -63,7 +66,8 @@ def test_overview_key_figures_equal_period_flows(app: AppTest, published: Path) 
     f = app.session_state["frame"].filters
     expected = flow_row(published, f.insats, f.unit, f.period_type, f.period_label)
     metrics = {m.label: m.value for m in app.metric}
-    for title, column in FLOW_METRICS.items():
+    for column in FLOW_METRICS:
+        title = figure_label(published, column)
         assert digits(metrics[title]) == shown(expected[column]), title
 
 
@@ -91,11 +95,13 @@ def test_overview_follows_insats_unit_and_period_filters(app: AppTest, published
     now = flow_row(published, insats, unit, "calendar_year", label)
     before = flow_row(published, insats, unit, "calendar_year", previous)
     metrics = {m.label: m for m in app.metric}
-    for title, column in FLOW_METRICS.items():
+    for column in FLOW_METRICS:
+        title = figure_label(published, column)
         assert digits(metrics[title].value) == shown(now[column]), title
     change = now["enrolled"] - before["enrolled"]
     if before["enrolled"] >= 5:
-        assert digits(metrics["Inskrivna under perioden"].delta) == str(change).lstrip("+")
+        enrolled = metrics[figure_label(published, "enrolled")]
+        assert digits(enrolled.delta) == str(change).lstrip("+")
 
 
 def test_small_cells_show_as_under_five(app: AppTest, published: Path) -> None:
@@ -118,7 +124,8 @@ def test_small_cells_show_as_under_five(app: AppTest, published: Path) -> None:
     app.selectbox(key="filter_period").set_value(label).run()
     show(app, "resultat")
     tables = [t.value for t in app.dataframe if "Grupp" in t.value.columns]
-    cells = [t.loc[t["Grupp"] == value, "Avslut"] for t in tables]
+    exits_label = figure_label(published, "exits")
+    cells = [t.loc[t["Grupp"] == value, exits_label] for t in tables]
     cells = [c.iloc[0] for c in cells if len(c) == 1]
     assert "<5" in cells
     assert str(exits) not in cells
@@ -151,26 +158,31 @@ def test_flow_table_equals_period_flows(app: AppTest, published: Path) -> None:
     by_label = {label: (active, exited) for label, active, exited in expected}
     for _, row in table.iterrows():
         active, exited = by_label[row["Period"]]
-        assert digits(str(row["Aktiva vid periodslut"])) == shown(active)
-        assert digits(str(row["Avslutade"])) == shown(exited)
+        assert digits(str(row[figure_label(published, "active_at_end")])) == shown(active)
+        assert digits(str(row[figure_label(published, "exited")])) == shown(exited)
 
 
 def test_throughput_trend_equals_mart(app: AppTest, published: Path) -> None:
+    """The chosen period type's genomströmningstid, each period read as the 12 months
+    ending with it: the same rows the report and an analyst get."""
     f = app.session_state["frame"].filters
     show(app, "tid_till_utfall")
     expected = query(
         published,
-        "select period_label, exits, mean_months from marts.throughput_times "
-        "where insats = ? and unit = ? and window_type = 'rolling_12m' order by period_start",
-        [f.insats, f.unit],
+        "select period_label, throughput_exits, mean_months from marts.throughput_times "
+        "where insats = ? and unit = ? and period_type = ? and period_start <= "
+        "(select max(period_start) from marts.throughput_times where period_type = ? "
+        "and period_label = ?) order by period_start",
+        [f.insats, f.unit, f.period_type, f.period_type, f.period_label],
     )
     table = app.dataframe[0].value
     assert list(table["Period"]) == [label for label, _, _ in expected]
+    mean_label = figure_label(published, "mean_months")
     for (_, row), (_, exits, mean) in zip(table.iterrows(), expected, strict=True):
         if exits >= 5:
-            assert row["Medel (månader)"] == f"{mean:.1f} mån".replace(".", ",")
+            assert row[mean_label] == f"{mean:.1f} mån".replace(".", ",")
         else:
-            assert row["Medel (månader)"] == "<5"
+            assert row[mean_label] == "<5"
 
 
 def test_economy_totals_equal_budget_mart(app: AppTest, published: Path) -> None:
@@ -184,16 +196,17 @@ def test_economy_totals_equal_budget_mart(app: AppTest, published: Path) -> None
             where as_of_date <= (select period_end from marts.period_flows
                                  where period_type = ? and period_label = ? limit 1)
         )
-        select as_of_date, sum(budget), sum(forecast_result) from marts.budget_vs_forecast
-        where as_of_date = (select as_of_date from chosen)
-        group by as_of_date
+        select as_of_date, budget, forecast_result from marts.budget_vs_forecast
+        where as_of_date = (select as_of_date from chosen) and insats = ?
+            and cost_line = 'Totalt'
         """,
-        [f.period_type, f.period_label],
+        [f.period_type, f.period_label, f.insats],
     )[0]
     assert app.selectbox(key="economy_as_of").value == as_of
     metrics = {m.label: m.value for m in app.metric}
-    assert digits(metrics["Budget"]) == f"{budget:.0f}"
-    assert digits(metrics["Prognostiserat resultat"]) == f"{forecast_result:.0f}"
+    assert digits(metrics[figure_label(published, "budget")]) == f"{budget:.0f}"
+    result_label = figure_label(published, "forecast_result")
+    assert digits(metrics[result_label]) == f"{forecast_result:.0f}"
 
 
 WORKLIST_SCOPE = (
@@ -280,12 +293,13 @@ def test_reconciliation_counts_equal_mart(app: AppTest, published: Path) -> None
     show(app, "avstamning")
     expected = query(
         published,
-        "select esf_project, count(*) filter (where status = 'only_case_system') "
-        "from marts.scb_reconciliation group by esf_project order by esf_project",
+        "select esf_project, only_case_system from marts.scb_reconciliation_by_project "
+        "order by esf_project",
     )
-    table = app.dataframe[0].value
+    table = next(t.value for t in app.dataframe if "ESF-projekt" in t.value.columns)
     assert list(table["ESF-projekt"]) == [project for project, _ in expected]
-    for shown_count, (_, count) in zip(table["Bara i ärendesystemet"], expected, strict=True):
+    column = table[figure_label(published, "only_case_system")]
+    for shown_count, (_, count) in zip(column, expected, strict=True):
         assert digits(str(shown_count)) == shown(count)
 
 
@@ -322,7 +336,7 @@ def test_new_publication_shows_at_once_and_stale_data_warns(
     assert not app.exception
     assert [w for w in app.warning if "äldre än ett dygn" in w.value]
     metrics = {m.label: m.value for m in app.metric}
-    assert digits(metrics["Aktiva vid periodslut"]) == "4321"
+    assert digits(metrics[figure_label(private_copy, "active_at_end")]) == "4321"
 
 
 def test_gender_filter_shows_that_groups_outcomes(app: AppTest, published: Path) -> None:
@@ -336,24 +350,21 @@ def test_gender_filter_shows_that_groups_outcomes(app: AppTest, published: Path)
         [f.insats, f.unit, f.period_type, f.period_label],
     )[0]
     metrics = {m.label: m.value for m in app.metric}
-    assert digits(metrics["Avslut"]) == shown(exits)
+    assert digits(metrics[figure_label(published, "exits")]) == shown(exits)
 
 
-def test_municipality_filter_sums_its_units(app: AppTest, published: Path) -> None:
+def test_municipality_filter_shows_the_municipality_row(app: AppTest, published: Path) -> None:
+    """A municipality is a mart row (a person counted where their episode's units are), not
+    a sum the dashboard makes of its units."""
     f = app.session_state["frame"].filters
     municipality, active = query(
         published,
         """
-        with units as (
-            select distinct unit, municipality_name from marts.enrolments
-            where municipality_name is not null
-        )
-        select units.municipality_name, sum(flows.active_at_end)::bigint
-        from marts.period_flows as flows
-        join units using (unit)
+        select flows.municipality_name, flows.active_at_end
+        from marts.municipality_flows as flows
         where flows.insats = ? and flows.period_type = ? and flows.period_label = ?
-        group by units.municipality_name
-        order by count(distinct flows.unit) desc, 1
+            and flows.municipality_name in (select municipality_name from marts.units)
+        order by flows.active_at_end desc, 1
         limit 1
         """,
         [f.insats, f.period_type, f.period_label],
@@ -362,4 +373,45 @@ def test_municipality_filter_sums_its_units(app: AppTest, published: Path) -> No
     show(app, "flode")
     table = app.dataframe[0].value
     assert table["Period"].iloc[-1] == f.period_label
-    assert digits(str(table["Aktiva vid periodslut"].iloc[-1])) == shown(active)
+    active_label = figure_label(published, "active_at_end")
+    assert digits(str(table[active_label].iloc[-1])) == shown(active)
+
+
+def test_a_running_period_is_marked_preliminary(app: AppTest, published: Path) -> None:
+    """The tertial still running at the last delivery is offered as preliminary, and the
+    page says why; a closed tertial is not."""
+    partial = query(
+        published,
+        "select period_label from marts.period_flows where insats = 'Alla insatser' "
+        "and unit = 'Alla enheter' and period_type = 'tertial' and is_partial",
+    )
+    assert partial, "the demo ends inside a tertial"
+    box = app.selectbox(key="filter_period")
+    assert box.format_func(partial[0][0]).endswith("(preliminär)")
+    box.set_value(partial[0][0]).run()
+    assert any("Preliminär" in caption.value for caption in app.sidebar.caption)
+    closed = [option for option in box.options if "preliminär" not in option]
+    app.selectbox(key="filter_period").set_value(closed[0]).run()
+    assert not any("Preliminär" in caption.value for caption in app.sidebar.caption)
+
+
+def test_reconciliation_of_the_chosen_period_beside_all_time(app: AppTest, published: Path) -> None:
+    """The page reconciles the chosen period (the mart row) and states all time beside it."""
+    f = app.session_state["frame"].filters
+    insats, period, all_time = query(
+        published,
+        "select periods.insats, periods.persons, units.persons "
+        "from marts.scb_reconciliation_periods as periods "
+        "join marts.scb_reconciliation_by_unit as units using (insats, unit) "
+        "where periods.unit = 'Alla enheter' and periods.period_type = ? "
+        "and periods.period_label = ? order by 1 limit 1",
+        [f.period_type, f.period_label],
+    )[0]
+    assert period < all_time
+    app.selectbox(key="filter_insats").set_value(insats).run()
+    show(app, "avstamning")
+    table = next(t.value for t in app.dataframe if "Avser" in t.value.columns)
+    column = table[figure_label(published, "reconciled_persons")]
+    persons = dict(zip(table["Avser"], column, strict=True))
+    assert digits(str(persons["Under perioden"])) == shown(period)
+    assert digits(str(persons["Sedan första leveransen"])) == shown(all_time)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import dagster as dg
-import pytest
+import duckdb
 from dagster_dbt import DbtCliResource
 
 from pipelines.defs.dbt.assets import finsam_dbt_models
 from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
+from pipelines.defs.resources import WorkDatabase
 from pipelines.settings import Settings
 from tests.dbt.conftest import create_raw_layer
 
@@ -25,15 +27,20 @@ def test_dbt_assets_are_grouped_and_join_the_ingest_lineage() -> None:
 
 
 def test_materialising_the_dbt_assets_builds_marts_and_docs(
-    finsam_env: Settings, dbt_target: Path, monkeypatch: pytest.MonkeyPatch
+    finsam_env: Settings, dbt_target: Path, tmp_path: Path
 ) -> None:
-    create_raw_layer(finsam_env.work_db, "edge_cases.sql")
+    # The configured resource, not FINSAM_WORK_DB, says where dbt builds.
+    work_db = tmp_path / "configured" / "warehouse_work.duckdb"
+    create_raw_layer(work_db, "edge_cases.sql")
+    kept = finsam_dbt_project().project_dir / "target" / "partial_parse.msgpack"
+    started_ns = time.time_ns()
     result = dg.materialize(
         [finsam_dbt_models],
         resources={
             "dbt": DbtCliResource(
                 project_dir=finsam_dbt_project(), dbt_executable=str(DBT_EXECUTABLE)
-            )
+            ),
+            "work_db": WorkDatabase(path=str(work_db)),
         },
     )
     assert result.success
@@ -45,3 +52,8 @@ def test_materialising_the_dbt_assets_builds_marts_and_docs(
     assert failed == []
     catalog = finsam_dbt_project().project_dir / "target" / "docs" / "catalog.json"
     assert "period_flows" in catalog.read_text(encoding="utf-8")
+    with duckdb.connect(str(work_db), read_only=True) as con:
+        assert con.execute("select count(*) from marts.period_flows").fetchone()[0] > 0
+    assert not finsam_env.work_db.exists()
+    # The build's parse replaced the project's, for the next run on this path to reuse.
+    assert kept.stat().st_mtime_ns > started_ns

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from pipelines.demo.__main__ import main
+from pipelines.demo.calibration import load_calibration
 from pipelines.demo.generate import generate
 from pipelines.ingest.insats_config import read_config
 from pipelines.settings import Settings
@@ -138,7 +139,9 @@ def test_configuration_names_what_was_generated(demo_root: Path, landing: Path) 
     reported = {path.name.split("_")[1] for path in (landing / "scb").glob("esf_*.txt")}
     assert projects == reported and len(projects) >= 1
     ledger = [row for path in (landing / "ekonomi").glob("huvudbok_*.csv") for row in records(path)]
-    assert {spec["projekt"] for spec in config["insatser"].values()} == {
+    # Every insats' project is in the ledger, beside the förbund's own office (no insats).
+    office = load_calibration()["economy"]["administration"]["project"]
+    assert {spec["projekt"] for spec in config["insatser"].values()} | {office} == {
         row["projekt"] for row in ledger
     }
     assert config["defaults"]["mandatory_fields"][0] == "assessment_date"

@@ -137,7 +137,6 @@ def test_bad_rows_are_rejected_or_nulled_with_file_row_and_field(finsam_env: Set
         ),
         (gwa, 7, "Remissdatum", "ogiltigt datum", "row_rejected", "H-7"),
         (gwa, 8, "Avslutsdatum", "ogiltigt datum", "field_nulled", "H-8"),
-        (gwa, 8, "Avslutsorsak", "okänd kod 'Värnplikt' i avslutsorsak", "field_nulled", "H-8"),
         (gwa, 9, "Närvarotimmar", "negativt värde", "field_nulled", "H-9"),
         (
             gwa,

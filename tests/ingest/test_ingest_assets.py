@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipelines.defs.ingest.assets import ingest_assets, ingest_registry, insats_config
-from pipelines.defs.resources import Warehouse
+from pipelines.defs.resources import resource_defs
 from pipelines.settings import Settings
 from tests.ingest.fixtures import (
     PERSONS,
@@ -26,9 +26,7 @@ ALL_ASSETS = [*ingest_assets, insats_config, ingest_registry]
 
 
 def materialize(assets: list | None = None) -> dg.ExecuteInJobResult:
-    return dg.materialize(
-        assets or ALL_ASSETS, resources={"warehouse": Warehouse()}, raise_on_error=False
-    )
+    return dg.materialize(assets or ALL_ASSETS, resources=resource_defs(), raise_on_error=False)
 
 
 def query(settings: Settings, sql: str, parameters: list | None = None) -> list[tuple]:

@@ -110,9 +110,8 @@ def test_cells_without_references_are_counted_by_position(tmp_path: Path) -> Non
         check_workbook(path.read_bytes(), load_limits(tmp_path / "absent.yml"))
 
 
-def test_landed_files_lists_what_a_run_acts_on(finsam_env: Settings, monkeypatch) -> None:
+def test_landed_files_lists_what_a_run_acts_on(finsam_env: Settings) -> None:
     """Links, FIFOs and hidden files are listed (to quarantine); settling and .part not."""
-    monkeypatch.setenv("FINSAM_SETTLE_SECONDS", "3600")
     arende, scb = finsam_env.landing / "arende", finsam_env.landing / "scb"
     settled = hostile.age(write_csv(arende / "gwa_osby_20240601.csv", gwa_rows()), 7200)
     write_csv(arende / "gwa_hassleholm_20240601.csv", gwa_rows())  # fresh: still settling
@@ -121,7 +120,9 @@ def test_landed_files_lists_what_a_run_acts_on(finsam_env: Settings, monkeypatch
     hidden = hostile.age(write_csv(arende / ".DS_Store", [["x"]]), 7200)
     pipe = hostile.fifo(scb / "esf_2019-3010125_20240601.txt")
     listed = {
-        path for folder in LANDING_FOLDERS for path in landed_files(finsam_env.landing, folder)
+        path
+        for folder in LANDING_FOLDERS
+        for path in landed_files(finsam_env.landing, folder, settle_seconds=3600)
     }
     assert listed == {settled, link, hidden, pipe}
 

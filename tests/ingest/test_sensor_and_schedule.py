@@ -12,6 +12,7 @@ import duckdb
 from pipelines.definitions import defs
 from pipelines.defs.ingest.assets import ingest_assets, ingest_registry, insats_config
 from pipelines.defs.ingest.sensor import landing_sensor
+from pipelines.defs.resources import resource_defs
 from pipelines.defs.schedules import nightly_job, nightly_schedule
 from pipelines.ingest.schema import BOOKKEEPING_TABLES, CONFIG_TABLES, DATA_TABLES
 from pipelines.run_recovery import worker_identity
@@ -23,7 +24,8 @@ CASE_FILE = "gwa_hassleholm_20240601.csv"
 
 
 def _evaluate(instance: dg.DagsterInstance, cursor: str | None = None):
-    result = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=cursor))
+    context = dg.build_sensor_context(instance=instance, cursor=cursor, resources=resource_defs())
+    result = landing_sensor.evaluate_tick(context)
     return list(result.run_requests or []), result.cursor
 
 

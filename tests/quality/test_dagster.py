@@ -1,38 +1,27 @@
-"""The suites as Dagster asset checks, and the quality asset writing quality.* and Data Docs."""
+"""The quality asset: every suite validated once per run, on the dbt quality tables, its
+verdict an asset check, written to quality.* with the build's clock, and Data Docs."""
 
 from __future__ import annotations
+
+import json
 
 import dagster as dg
 import duckdb
 import pytest
 
+from expectations.declarations import load_declarations
 from pipelines.defs.quality.assets import FINDINGS, RESULTS, WORKLIST, quality_tables
-from pipelines.defs.quality.checks import quality_checks
-from pipelines.defs.resources import Warehouse
+from pipelines.defs.resources import resource_defs
 from pipelines.settings import Settings
-from tests.quality.conftest import load_clean_tables
+from tests.quality.conftest import Build
 
-FLOWS = dg.AssetKey(["marts", "period_flows"])
-CASES = dg.AssetKey(["raw", "case_enrolments"])
+COMPLETENESS = dg.AssetKey(["quality", "quality_completeness"])
 
 
-def _run(plants: list[str], settings: Settings) -> dg.ExecuteInProcessResult:
-    """Every quality check and the quality asset, against a work DB with planted defects."""
-    settings.work_db.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(settings.work_db)) as con:
-        load_clean_tables(con)
-        for plant in plants:
-            con.execute(plant)
-    job = dg.define_asset_job(
-        "quality_only", selection=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks()
-    )
-    defs = dg.Definitions(
-        assets=[quality_tables],
-        asset_checks=quality_checks().asset_checks,
-        resources={"warehouse": Warehouse()},
-        jobs=[job],
-    )
-    return defs.resolve_job_def("quality_only").execute_in_process(raise_on_error=False)
+def _run(settings: Settings, build: Build, **plants: list[str]) -> dg.ExecuteInProcessResult:
+    """The quality asset (with its checks) against a work DB dbt built with planted defects."""
+    build(work_db=settings.work_db, **plants)
+    return dg.materialize([quality_tables], resources=resource_defs(), raise_on_error=False)
 
 
 def _evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
@@ -41,27 +30,36 @@ def _evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEv
     }
 
 
-def test_checks_guard_their_assets_with_declared_severity() -> None:
-    specs = {
-        spec.name: spec for check in quality_checks().asset_checks for spec in check.check_specs
-    }
-    assert specs["period_flows_consistency"].asset_key == FLOWS
+def test_checks_report_each_suite_with_declared_severity() -> None:
+    specs = {spec.name: spec for spec in quality_tables.check_specs}
+    assert set(specs) == {d.suite for d in load_declarations()}
+    assert {spec.asset_key for spec in specs.values()} == {RESULTS}
     assert specs["period_flows_consistency"].blocking
-    assert specs["kartlaggning_completeness"].asset_key == CASES
     assert not specs["kartlaggning_completeness"].blocking
-    assert specs["ledger_rejects"].asset_key == dg.AssetKey(["raw", "ledger_transactions"])
-    assert specs["scb_reconciliation"].asset_key == dg.AssetKey(["marts", "scb_reconciliation"])
-    assert specs["stated_figures"].asset_key == dg.AssetKey(["marts", "stated_figure_checks"])
+    assert COMPLETENESS in {dep.asset_key for dep in quality_tables.specs_by_key[RESULTS].deps}
     assert quality_tables.group_names_by_key[RESULTS] == "quality"
 
 
-def test_warnings_are_written_and_the_run_goes_on(finsam_env: Settings) -> None:
+def test_one_validation_feeds_checks_results_and_worklist_on_one_clock(
+    finsam_env: Settings, build: Build
+) -> None:
     result = _run(
-        ["update raw.case_enrolments set education_level = null where case_id in ('C01', 'C02')"],
         finsam_env,
+        build,
+        raw=[
+            "update raw.case_enrolments set education_level = null where case_id in ('C01', 'C02')"
+        ],
     )
     assert result.success
     evaluations = _evaluations(result)
+    # every verdict comes out of the one step that wrote quality.*: no suite runs twice
+    steps = {
+        event.step_key
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    }
+    assert steps == {"quality_tables"}
+    assert set(evaluations) == {d.suite for d in load_declarations()}
     completeness = evaluations["kartlaggning_completeness"]
     assert not completeness.passed
     assert completeness.severity == dg.AssetCheckSeverity.WARN
@@ -78,31 +76,58 @@ def test_warnings_are_written_and_the_run_goes_on(finsam_env: Settings) -> None:
         worklist = con.sql(
             "select case_id, field, since_date, days_open from marts.steward_worklist "
             "order by case_id"
-        )
-        worklist = worklist.fetchall()
+        ).fetchall()
+        clocks = con.sql(
+            "select (select list(distinct run_at) from quality.quality_results), "
+            "(select list(distinct run_at) from quality.quality_findings), "
+            "(select list(run_at) from quality.quality_run)"
+        ).fetchall()[0]
     assert failed == [
         ("completeness:education_level:Samverkan", "warning", pytest.approx(4 / 6), 0.8)
     ]
+    failed_in_check = json.loads(json.dumps(completeness.metadata["failed_expectations"].value))
+    assert list(failed_in_check) == [failed[0][0]]
     assert [(case_id, field) for case_id, field, *_ in worklist] == [
         ("C01", "education_level"),
         ("C02", "education_level"),
     ]
     assert worklist[0][3] > worklist[1][3]  # C01 has waited longer than C02
+    assert clocks[0] == clocks[1] == clocks[2]  # the dbt build's clock, nobody else's
     assert (finsam_env.warehouse.parent / "data_docs" / "index.html").exists()
 
 
-def test_broken_flow_identity_is_an_error_that_stops_downstream(finsam_env: Settings) -> None:
+def test_validating_a_build_again_replaces_its_verdicts(finsam_env: Settings, build: Build) -> None:
+    build(work_db=finsam_env.work_db)
+    for _ in range(2):
+        assert dg.materialize([quality_tables], resources=resource_defs()).success
+    with duckdb.connect(str(finsam_env.work_db), read_only=True) as con:
+        [(runs, duplicated)] = con.sql(
+            "select count(distinct run_at), count(*) - count(distinct (suite, expectation)) "
+            "from quality.quality_results"
+        ).fetchall()
+    assert (runs, duplicated) == (1, 0)
+
+
+def test_broken_flow_identity_is_a_blocking_error_with_its_findings_kept(
+    finsam_env: Settings, build: Build
+) -> None:
     result = _run(
-        [
-            "update marts.period_flows set active_at_end = active_at_end + 1 "
-            "where unit = 'Hässleholm'"
-        ],
         finsam_env,
+        build,
+        marts=[
+            "update marts.period_flows set active_at_end = active_at_end + 1 "
+            "where insats = 'Samverkan' and unit = 'Hässleholm' and period_type = 'month' "
+            "and period_label = '2026-09'"
+        ],
     )
-    assert not result.success
+    assert not result.success  # downstream of quality_results (publication) does not run
     flows = _evaluations(result)["period_flows_consistency"]
     assert not flows.passed
     assert flows.severity == dg.AssetCheckSeverity.ERROR
     assert flows.blocking
     assert flows.metadata["findings_by_field"].value == {"flow_identity_gap": 1}
-    assert not result.asset_materializations_for_node("quality_tables")
+    with duckdb.connect(str(finsam_env.work_db), read_only=True) as con:
+        kept = con.sql(
+            "select count(*) from quality.quality_findings where suite = 'period_flows_consistency'"
+        ).fetchall()
+    assert kept == [(1,)]  # the stewards still see why

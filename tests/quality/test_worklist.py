@@ -15,11 +15,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from expectations.run_context import QualityRun
 from expectations.runner import run_suites
 from expectations.store import write_outcomes
 from pipelines.settings import Settings
-from tests.quality.conftest import load_clean_tables
+from tests.quality.conftest import Build, quality_run
 from tests.spreadsheet_payloads import PAYLOADS, inert, read_csv, workbook_texts
 
 ROOT = Path(__file__).parents[2]
@@ -33,15 +32,11 @@ PLANTS = [
 
 
 @pytest.fixture
-def published(finsam_env: Settings, quality_run: QualityRun) -> Settings:
+def published(finsam_env: Settings, build: Build) -> Settings:
     """A warehouse published from a work DB with four planted problems."""
-    work = finsam_env.work_db
-    work.parent.mkdir(parents=True)
+    work = build(raw=PLANTS, work_db=finsam_env.work_db)
     with duckdb.connect(str(work)) as con:
-        load_clean_tables(con)
-        for plant in PLANTS:
-            con.execute(plant)
-        write_outcomes(con, run_suites(con, quality_run))
+        write_outcomes(con, run_suites(con, quality_run(con)))
     shutil.copyfile(work, finsam_env.warehouse)
     return finsam_env
 

@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from pipelines.defs.ingest.sensor import landing_sensor
+from pipelines.defs.resources import resource_defs
 from pipelines.demo.generate import generate
 from pipelines.settings import load_settings
 from tests.conftest import DEMO_PARTICIPANTS, DEMO_SEED, DemoRun
@@ -70,7 +71,8 @@ def _evaluate_sensor(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> li
             monkeypatch.setenv(name, value)
     instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
     try:
-        result = landing_sensor.evaluate_tick(dg.build_sensor_context(instance=instance))
+        context = dg.build_sensor_context(instance=instance, resources=resource_defs())
+        result = landing_sensor.evaluate_tick(context)
     finally:
         instance.dispose()
     return list(result.run_requests or [])

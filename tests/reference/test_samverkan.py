@@ -181,12 +181,32 @@ def test_report_for_hassleholm(samverkan: BuiltCase) -> None:
     )
     reported = case.CASE_SYSTEM_PERSONS - case.NOT_REPORTED_TO_SCB
     assert report["scb_reconciliation"] == {
-        "both": reported,
+        "both_sources": reported,
         "only_case_system": case.NOT_REPORTED_TO_SCB,
         "only_scb": case.NOT_IN_CASE_SYSTEM,
     }
     assert (report["enrolled"], report["exited"], report["active_at_end"]) == (231, 231, 0)
     assert report["served"] == case.CASE_SYSTEM_PERSONS
+    assert report["scb_reconciliation_all_time"] == report["scb_reconciliation"]
+
+
+def test_reconciliation_follows_the_period_asked_for(samverkan: BuiltCase) -> None:
+    """A tertial reconciles who was enrolled or reported in the tertial, not everyone
+    since the first delivery; the all-time counts are stated beside it."""
+    report = report_json(
+        samverkan,
+        *("--insats", INSATS, "--unit", "Hässleholm"),
+        *("--from", "2013-05-01", "--to", "2013-08-31"),
+    )
+    period, all_time = report["scb_reconciliation"], report["scb_reconciliation_all_time"]
+    assert 0 < sum(period.values()) < sum(all_time.values())
+    [row] = samverkan.query(
+        "select both_sources, only_case_system, only_scb from marts.scb_reconciliation_periods "
+        "where insats = $1 and unit = 'Hässleholm' and period_type = 'tertial' "
+        "and period_start = date '2013-05-01'",
+        INSATS,
+    )
+    assert tuple(period.values()) == row
 
 
 def test_kristianstad_inconsistency_reaches_the_stewards(samverkan: BuiltCase) -> None:

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipelines.report.figures import small_cells
+from pipelines.figure_catalog import seed_catalog, seed_glossary
+from pipelines.report.figures import report_definitions, small_cells
 from pipelines.report.render_markdown import render_markdown, swedish_number
 from pipelines.report.render_xlsx import render_xlsx
 from tests.report.expected import SHEETS
@@ -34,23 +35,32 @@ def report() -> dict:
         "served": 161,
         "queue_at_end": 0,
         "exits_by_reason": {"Arbete": 15, "Studier": 9, "Avbrott": 3, "Flytt": 1, "Annat": 9},
+        "exits": 37,
         "exits_excluding_dropouts": 34,
+        "goal_share_base": 34,
         "goal_exits": 24,
         "goal_share": 24 / 34,
+        "goal_exits_including_dropouts": 25,
+        "goal_share_including_dropouts": 25 / 37,
+        "goal_exits_excluding_dropouts": 24,
+        "goal_share_excluding_dropouts": 24 / 34,
         "work_or_studies_exits": 24,
         "work_or_studies_share": 24 / 37,
         "goal_definition": "Arbete eller Studier av avslut utom tidiga avhopp.",
-        "throughput_months_mean": 7.25,
-        "throughput_months_median": 6.5,
+        "throughput_window_start": "2023-05-01",
+        "throughput_exits": 80,
+        "mean_months": 7.25,
+        "median_months": 6.5,
         "cost": 1_234_567.5,
-        "cost_per_participant": 7668.12,
+        "cost_per_served": 7668.12,
         "cost_per_goal": 51440.31,
         "gender": {
             "enrolled": {"K": 22, "M": 19},
             "active_at_end": {"K": 70, "M": 52, "okänt": 2},
             "served": {"K": 90, "M": 69, "okänt": 2},
         },
-        "scb_reconciliation": {"both": 0, "only_case_system": 0, "only_scb": 0},
+        "scb_reconciliation": {"both_sources": 0, "only_case_system": 0, "only_scb": 0},
+        "scb_reconciliation_all_time": {"both_sources": 0, "only_case_system": 0, "only_scb": 0},
         "budget_year": 2024,
         "budget_as_of": "2024-04-30",
         "forecast_date": "2024-03-31",
@@ -58,7 +68,7 @@ def report() -> dict:
             {
                 "cost_line": "Personal",
                 "budget": 900000.0,
-                "actual": 301234.5,
+                "actual_to_date": 301234.5,
                 "difference": 598765.5,
                 "full_year_forecast": 920000.0,
                 "forecast_result": -20000.0,
@@ -66,13 +76,14 @@ def report() -> dict:
             {
                 "cost_line": "Totalt",
                 "budget": 900000.0,
-                "actual": 301234.5,
+                "actual_to_date": 301234.5,
                 "difference": 598765.5,
                 "full_year_forecast": 920000.0,
                 "forecast_result": -20000.0,
             },
         ],
     }
+    report["figures"], report["glossary"] = report_definitions(seed_catalog(), seed_glossary())
     report["small_cells"] = small_cells(report)
     return report
 
@@ -92,7 +103,7 @@ def test_markdown_masks_small_cells_and_keeps_zero(report: dict) -> None:
     assert "| Flytt | <5 |" in text
     assert "| Avbrott | <5 |" in text
     assert "| Arbete | 15 |" in text
-    assert "| varav tidiga avhopp | <5 |" in text
+    assert "| Tidiga avhopp | <5 |" in text
     assert "| I kö vid periodens slut | 0 |" in text
     assert "| Aktiva vid periodens slut | 70 | 52 | <5 |" in text
 
@@ -102,6 +113,21 @@ def test_markdown_masks_shares_built_on_small_counts(report: dict) -> None:
     assert "| Andel i mål | <5 |" in render_markdown(report)
     report["goal_exits"] = 24
     assert "| Andel i mål | 70,6\u00a0% |" in render_markdown(report)
+
+
+def test_goal_share_is_masked_on_its_own_base(report: dict) -> None:
+    """With dropouts in the goal base, a base of 1-4 masks the share even when the exits
+    excluding dropouts are many (the catalogue's basis, not a hand-written one)."""
+    report["goal_share_base"] = 3
+    assert "| Andel i mål | <5 |" in render_markdown(report)
+
+
+def test_labels_and_definitions_come_from_the_catalogue(report: dict) -> None:
+    report["figures"]["served"]["label"] = "Betjänade (ändrad i katalogen)"
+    report["figures"]["served"]["definition"] = "En ändrad definition."
+    text = render_markdown(report)
+    assert "| Betjänade (ändrad i katalogen) | 161 |" in text
+    assert "- Betjänade (ändrad i katalogen): En ändrad definition." in text
 
 
 def test_markdown_states_period_definition_and_budget(report: dict) -> None:

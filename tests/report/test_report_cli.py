@@ -23,8 +23,9 @@ REQUIRED_KEYS = {
     "exits_by_reason",
     "goal_share",
     "goal_definition",
-    "throughput_months_mean",
-    "throughput_months_median",
+    "mean_months",
+    "median_months",
+    "figures",
     "gender",
     "scb_reconciliation",
     "budget",
@@ -51,7 +52,7 @@ def test_json_has_every_figure(tertial: dict) -> None:
     assert tertial.keys() >= REQUIRED_KEYS
     assert tertial["gender"] is not None, "dbt exposes no gender breakdown for any dates"
     assert set(tertial["gender"]) == {"enrolled", "active_at_end", "served"}
-    assert set(tertial["scb_reconciliation"]) == {"both", "only_case_system", "only_scb"}
+    assert set(tertial["scb_reconciliation"]) == {"both_sources", "only_case_system", "only_scb"}
     assert 0 <= tertial["goal_share"] <= 1
     assert "Arbete" in tertial["goal_definition"]
 
@@ -85,10 +86,10 @@ def test_json_gives_exact_small_numbers_and_names_them(tertial: dict) -> None:
 def test_json_budget_has_lines_and_total(tertial: dict) -> None:
     lines = {line["cost_line"]: line for line in tertial["budget"]}
     assert set(lines) == {"Personal", "Lokaler", "Övriga kostnader", "Totalt"}
-    actual_to_august = lines["Totalt"]["actual"]
+    actual_to_august = lines["Totalt"]["actual_to_date"]
     assert 0 < actual_to_august < sum(per_year[2008] for per_year in case.COSTS.values())
     for line in lines.values():
-        assert line["difference"] == pytest.approx(line["budget"] - line["actual"])
+        assert line["difference"] == pytest.approx(line["budget"] - line["actual_to_date"])
         assert line["forecast_result"] is None or line["forecast_result"] == pytest.approx(
             line["budget"] - line["full_year_forecast"]
         )
@@ -179,3 +180,16 @@ def test_missing_warehouse_exits_2(duellen: BuiltCase, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "inget publicerat lager" in message and "no published warehouse" in message
     assert not (tmp_path / "saknas.duckdb").exists()
+
+
+def test_a_period_ending_after_the_data_is_marked_preliminary(
+    duellen: BuiltCase, tertial: dict
+) -> None:
+    """Duellen's last delivery is of July 2009: the tertial to August is partial, and
+    says so in every format; a tertial of 2008 is not."""
+    assert tertial["is_partial"] is False
+    partial = ("--insats", case.INSATS, "--from", "2009-05-01", "--to", "2009-08-31")
+    assert report_json(duellen, *partial)["is_partial"] is True
+    markdown = run_report(duellen, *partial, "--format", "markdown").stdout.decode()
+    assert "2009-05-01 – 2009-08-31 (preliminär" in markdown
+    assert "preliminär" not in run_report(duellen, *TERTIAL, "--format", "markdown").stdout.decode()

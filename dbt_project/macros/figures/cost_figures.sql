@@ -1,5 +1,5 @@
-{#- Cost (kostnad, utfall) of any periods: ledger costs of the insats' ledger project
-    (insats_config.projekt) booked in the period. Costs have no unit, so only requests for
+{#- Cost (kostnad, utfall) of any periods: ledger costs booked in the period on an
+    insats' ledger project (macro is_insats_cost). Costs have no unit, so only requests for
     'Alla enheter' get a cost. Used by marts.period_summary() and stated_figure_checks;
     marts.cost_per_participant sums the same rows by month. -#}
 {% macro cost_figures(requests, costs) -%}
@@ -9,7 +9,8 @@
     from {{ requests }} as requests
     inner join {{ costs }} as costs
         on
-            (requests.insats = 'Alla insatser' or requests.insats = costs.insats)
+            {{ is_insats_cost('costs') }}
+            and (requests.insats = 'Alla insatser' or requests.insats = costs.insats)
             and requests.unit = 'Alla enheter'
             and costs.booking_date between requests.period_start and requests.period_end
     group by requests.request_id

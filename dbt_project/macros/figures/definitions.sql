@@ -5,13 +5,25 @@
     (({{ days }}) / 30.4375)
 {%- endmacro %}
 
-{#- Time enrolled (tid i insatsen): under 3, 3-6, 7-12, over 12 months. -#}
-{% macro time_enrolled_band(months) -%}
+{#- Whole completed months from one date to another: a month is completed on the same
+    day of the month (or the month's last day, when the start day is later), as age is. -#}
+{% macro completed_months(start_date, end_date) -%}
+    (date_diff('month', {{ start_date }}, {{ end_date }})
+        - case
+            when day({{ end_date }}) < day({{ start_date }})
+                and {{ end_date }} != last_day({{ end_date }}) then 1
+            else 0
+        end)
+{%- endmacro %}
+
+{#- Time enrolled (tid i insatsen) in whole completed months (domain.md): under 3, 3-6,
+    7-12, over 12; so 6.9 months is 3-6 and 12.1 months is 7-12. -#}
+{% macro time_enrolled_band(start_date, end_date) -%}
     case
-        when {{ months }} is null then null
-        when {{ months }} < 3 then '<3'
-        when {{ months }} < 7 then '3-6'
-        when {{ months }} <= 12 then '7-12'
+        when {{ start_date }} is null or {{ end_date }} is null then null
+        when {{ completed_months(start_date, end_date) }} < 3 then '<3'
+        when {{ completed_months(start_date, end_date) }} <= 6 then '3-6'
+        when {{ completed_months(start_date, end_date) }} <= 12 then '7-12'
         else '>12'
     end
 {%- endmacro %}
@@ -29,7 +41,9 @@
 {%- endmacro %}
 
 {#- A code label as the code_labels seed stores it: lower case, trimmed, inner spaces
-    collapsed (no-break spaces count as spaces). -#}
+    collapsed (no-break spaces count as spaces), blank as null. The one label normaliser:
+    the ingest renders this block itself (pipelines/ingest/mappings.py), so keep it plain
+    Jinja without dbt calls. -#}
 {% macro normalise_label(label) -%}
     nullif(lower(trim(regexp_replace({{ label }}, '[\s\x{00a0}]+', ' ', 'g'))), '')
 {%- endmacro %}
@@ -47,4 +61,108 @@
 {#- Text of the goal definition of an insats missing from the configuration. -#}
 {% macro missing_goal_definition() -%}
     'Insatsen saknas i konfigurationen: ingen måldefinition.'
+{%- endmacro %}
+
+{#- Genomströmningstid is measured over the 12 months ending with the period (domain.md):
+    a shorter period (month, tertial) reads the window that ends with it; a period of 12
+    months or more is its own window. -#}
+{% macro throughput_window_start(period_start, period_end) -%}
+    least({{ period_start }}, cast({{ period_end }} + interval 1 day - interval 12 month as date))
+{%- endmacro %}
+
+{#- Genomströmningstid over exited episodes that are not dropouts: their number, and mean
+    and median months enrolled (an even count's median is the mean of the two middle values). -#}
+{% macro throughput_measures(days_enrolled) -%}
+    count({{ days_enrolled }}) as throughput_exits,
+    {{ months_from_days('avg(' ~ days_enrolled ~ ')') }} as mean_months,
+    {{ months_from_days('median(' ~ days_enrolled ~ ')') }} as median_months
+{%- endmacro %}
+
+{#- A ledger cost counts for an insats when it is booked on the insats' configured project;
+    costs on other projects (the förbund's own administration) belong to no insats, and so
+    not to 'Alla insatser' either. -#}
+{% macro is_insats_cost(costs) -%}
+    ({{ costs }}.insats is not null)
+{%- endmacro %}
+
+{#- Kostnad per deltagare from a period's cost (the caller says what an empty period costs:
+    0 for an insats, unknown for a unit), participants served and goal exits. -#}
+{% macro cost_measures(cost, served, goal_exits) -%}
+    cast({{ cost }} as decimal(18, 2)) as cost,
+    round({{ share(cost, served) }}, 2) as cost_per_served,
+    round({{ share(cost, goal_exits) }}, 2) as cost_per_goal
+{%- endmacro %}
+
+{#- The municipality (kommun) a person is counted in: that of the units of their episode;
+    'Flera kommuner' when its units lie in several, 'Okänd kommun' when a unit has none. -#}
+{% macro episode_municipality(municipality_names) -%}
+    case
+        when count(distinct {{ municipality_names }}) > 1 then 'Flera kommuner'
+        else coalesce(min({{ municipality_names }}), 'Okänd kommun')
+    end
+{%- endmacro %}
+
+{#- Avstämning mot SCB: persons by where they are found (status both, only_case_system or
+    only_scb), and all of them. -#}
+{% macro reconciliation_counts(status) -%}
+    count(*) filter (where {{ status }} = 'both') as both_sources,
+    count(*) filter (where {{ status }} = 'only_case_system') as only_case_system,
+    count(*) filter (where {{ status }} = 'only_scb') as only_scb,
+    count(*) as persons
+{%- endmacro %}
+
+{#- The exit reasons that count as work or studies (var work_or_studies_exit_reasons), as a
+    SQL list. -#}
+{% macro work_or_studies_exit_reasons() -%}
+    ({%- for reason in var('work_or_studies_exit_reasons') -%}
+        '{{ reason }}'{{ ", " if not loop.last }}
+    {%- endfor -%})
+{%- endmacro %}
+
+{#- A catalogue definition with its {placeholders} filled from the project's vars, so the
+    text states the rule the figures use. -#}
+{% macro filled_definition(definition) -%}
+    replace(
+        {{ definition }},
+        '{work_or_studies_exit_reasons}',
+        '{{ var("work_or_studies_exit_reasons") | join(" eller ") }}'
+    )
+{%- endmacro %}
+
+{#- A period is partial (preliminär) when it ends after the latest extraction date of the
+    current deliveries: its figures will still change (domain.md). -#}
+{% macro is_partial_period(period_end, observed_to_date) -%}
+    ({{ period_end }} > {{ observed_to_date }})
+{%- endmacro %}
+
+{#- Avstämning mot SCB for any periods: per request (request_id, insats, unit,
+    period_start, period_end), a person counts once per insats, in the case system when
+    enrolled at some time in the period under one of its ESF projects, at SCB when reported
+    active at some time in it; a unit counts the persons seen under one of its projects.
+    Used by marts.scb_reconciliation_periods and the table macro
+    marts.period_scb_reconciliation(). -#}
+{% macro reconciliation_in_periods(requests, intervals) -%}
+    select
+        persons.request_id,
+        {{ reconciliation_counts('persons.status') }}
+    from (
+        select
+            requests.request_id,
+            intervals.person_key,
+            case
+                when bool_or(intervals.source = 'case') and bool_or(intervals.source = 'scb')
+                    then 'both'
+                when bool_or(intervals.source = 'case') then 'only_case_system'
+                else 'only_scb'
+            end as status
+        from {{ requests }} as requests
+        inner join {{ intervals }} as intervals
+            on
+                requests.insats = intervals.insats
+                and intervals.start_date <= requests.period_end
+                and intervals.end_date >= requests.period_start
+        group by requests.request_id, intervals.person_key, requests.unit
+        having requests.unit = 'Alla enheter' or list_contains(list(intervals.project_unit), requests.unit)
+    ) as persons
+    group by persons.request_id
 {%- endmacro %}

@@ -4,7 +4,10 @@
     goal_share (andel i mål) = goal exits / exits in the insats' goal base (exits excluding
     dropouts when exclude_dropouts_from_goal_share, else all exits);
     work_or_studies_share (andel till arbete eller studier) = exits to Arbete or Studier /
-    all exits. -#}
+    all exits. Reports state the goal share both ways, whatever the insats' own base:
+    goal_share_including_dropouts = goal exits / all exits, and
+    goal_share_excluding_dropouts = goal exits that are not dropouts / exits excluding
+    dropouts. -#}
 {% macro exit_measures(aggregated=false) -%}
     {%- if aggregated -%}
         cast(sum(exits) as bigint) as exits,
@@ -12,6 +15,8 @@
         cast(sum(exits_excluding_dropouts) as bigint) as exits_excluding_dropouts,
         cast(sum(goal_share_base) as bigint) as goal_share_base,
         cast(sum(goal_exits) as bigint) as goal_exits,
+        cast(sum(goal_exits_including_dropouts) as bigint) as goal_exits_including_dropouts,
+        cast(sum(goal_exits_excluding_dropouts) as bigint) as goal_exits_excluding_dropouts,
         cast(sum(work_or_studies_exits) as bigint) as work_or_studies_exits
     {%- else -%}
         count(*) as exits,
@@ -19,13 +24,20 @@
         count_if(not is_dropout) as exits_excluding_dropouts,
         count_if(is_in_goal_share_base) as goal_share_base,
         count_if(is_goal and is_in_goal_share_base) as goal_exits,
+        count_if(is_goal) as goal_exits_including_dropouts,
+        count_if(is_goal and not is_dropout) as goal_exits_excluding_dropouts,
         count_if(is_work_or_studies) as work_or_studies_exits
     {%- endif -%}
 {%- endmacro %}
 
-{% macro exit_shares() -%}
-    {{ share('goal_exits', 'goal_share_base') }} as goal_share,
-    {{ share('work_or_studies_exits', 'exits') }} as work_or_studies_share
+{% macro exit_shares(measures='') -%}
+    {{ share(measures ~ 'goal_exits', measures ~ 'goal_share_base') }} as goal_share,
+    {{ share(measures ~ 'goal_exits_including_dropouts', measures ~ 'exits') }}
+        as goal_share_including_dropouts,
+    {{ share(
+        measures ~ 'goal_exits_excluding_dropouts', measures ~ 'exits_excluding_dropouts'
+    ) }} as goal_share_excluding_dropouts,
+    {{ share(measures ~ 'work_or_studies_exits', measures ~ 'exits') }} as work_or_studies_share
 {%- endmacro %}
 
 {#- Whether an episode belongs to the requested insats and unit, where 'Alla insatser' and
@@ -35,21 +47,36 @@
     and ({{ requests }}.unit = 'Alla enheter' or {{ requests }}.unit = {{ episodes }}.unit)
 {%- endmacro %}
 
-{#- Exit figures and throughput (genomströmningstid, dropouts excluded) of any periods,
-    straight from the episodes: used by marts.period_summary() and stated_figure_checks.
-    The marts outcomes and throughput_times compute the same measures from monthly
+{#- Exit figures of any periods, straight from the episodes: used by marts.period_summary()
+    and stated_figure_checks. marts.outcomes computes the same measures from monthly
     aggregates. -#}
 {% macro exit_figures(requests, episodes) -%}
     select
         requests.request_id,
-        {{ exit_measures() }},
-        avg(case when not episodes.is_dropout then episodes.months_enrolled end) as mean_months,
-        median(case when not episodes.is_dropout then episodes.months_enrolled end) as median_months
+        {{ exit_measures() }}
     from {{ requests }} as requests
     inner join {{ episodes }} as episodes
         on
             {{ in_requested_group('requests', 'episodes') }}
             and episodes.exit_date between requests.period_start and requests.period_end
+    group by requests.request_id
+{%- endmacro %}
+
+{#- Genomströmningstid of any periods over the 12 months ending with the period (macro
+    throughput_window_start), straight from the episodes: used by marts.period_summary() and
+    stated_figure_checks; marts.throughput_times applies the same macros per window. -#}
+{% macro throughput_figures(requests, episodes) -%}
+    select
+        requests.request_id,
+        {{ throughput_measures('episodes.days_enrolled') }}
+    from {{ requests }} as requests
+    inner join {{ episodes }} as episodes
+        on
+            {{ in_requested_group('requests', 'episodes') }}
+            and not episodes.is_dropout
+            and episodes.exit_date between {{
+                throughput_window_start('requests.period_start', 'requests.period_end')
+            }} and requests.period_end
     group by requests.request_id
 {%- endmacro %}
 
@@ -67,4 +94,42 @@
             {{ in_requested_group('requests', 'episodes') }}
             and episodes.exit_date between requests.period_start and requests.period_end
     group by requests.request_id, coalesce(episodes.exit_reason, 'Okänd')
+{%- endmacro %}
+
+{#- Exits (avslut) per exit reason for every period of the spine, per insats × group
+    (unit or municipality_name), with 'Alla insatser' and `all_groups` grouped from the
+    episodes; a missing reason is 'Okänd', as in exits_by_reason_figures. Used by
+    marts.exits_by_reason and marts.municipality_exits_by_reason. -#}
+{% macro exits_by_reason_rows(episodes, periods, group_column, all_groups) -%}
+    with
+
+    monthly as (
+        select
+            coalesce(insats, 'Alla insatser') as insats,
+            coalesce({{ group_column }}, '{{ all_groups }}') as {{ group_column }},
+            date_trunc('month', exit_date) as exit_month,
+            coalesce(exit_reason, 'Okänd') as exit_reason,
+            count(*) as exits
+        from {{ episodes }}
+        where exit_date is not null
+        {#- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa. #}
+        group by grouping sets (  /* noqa: PRS */
+            (insats, {{ group_column }}, exit_month, exit_reason),
+            (insats, exit_month, exit_reason),
+            ({{ group_column }}, exit_month, exit_reason),
+            (exit_month, exit_reason)
+        )
+    )
+
+    select
+        monthly.insats,
+        monthly.{{ group_column }},
+        periods.period_type,
+        periods.period_label,
+        monthly.exit_reason,
+        cast(sum(monthly.exits) as bigint) as exits
+    from monthly
+    inner join {{ periods }} as periods
+        on monthly.exit_month between periods.period_start and periods.period_end
+    group by all
 {%- endmacro %}

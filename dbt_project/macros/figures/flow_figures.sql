@@ -6,8 +6,10 @@
       active_at_end, served (betjänade) = active_at_start + enrolled,
       queue_at_end (kö vid periodens slut), average_enrolled = participant-days / days.
     So active_at_start + enrolled - exited = active_at_end holds by construction.
-    Used by marts.period_flows, marts.period_summary() and marts.stated_figure_checks. -#}
-{% macro flow_figures(requests, balances) -%}
+    `group_column` is the balances' group: unit, or municipality_name for the municipality
+    balances. Used by marts.period_flows, marts.municipality_flows, marts.period_summary()
+    and marts.stated_figure_checks. -#}
+{% macro flow_figures(requests, balances, group_column='unit') -%}
     select
         *,
         active_at_start + enrolled as served
@@ -40,12 +42,12 @@
         asof left join {{ balances }} as at_end
             on
                 requests.insats = at_end.insats
-                and requests.unit = at_end.unit
+                and requests.{{ group_column }} = at_end.{{ group_column }}
                 and requests.period_end >= at_end.event_date
         asof left join {{ balances }} as before_start
             on
                 requests.insats = before_start.insats
-                and requests.unit = before_start.unit
+                and requests.{{ group_column }} = before_start.{{ group_column }}
                 and requests.period_start > before_start.event_date
     ) as figures
 {%- endmacro %}
@@ -75,4 +77,59 @@
                 and coalesce(episodes.exit_date >= requests.period_start, true)
         group by requests.request_id, episodes.gender
     ) as figures
+{%- endmacro %}
+
+{#- Flows of every period of the spine for each insats × group of the balances, from the
+    group's first event on, each period marked partial when it ends after the insats' data
+    (int_insats_observed). Used by marts.period_flows (units) and marts.municipality_flows. -#}
+{% macro period_flow_rows(balances, periods, group_column='unit') -%}
+    with
+
+    groups as (
+        select
+            insats,
+            {{ group_column }},
+            min(event_date) as first_event_date
+        from {{ balances }}
+        group by insats, {{ group_column }}
+    ),
+
+    requests as (
+        select
+            groups.insats,
+            groups.{{ group_column }},
+            periods.period_type,
+            periods.period_label,
+            periods.period_start,
+            periods.period_end,
+            {{ is_partial_period('periods.period_end', 'observed.observed_to_date') }}
+                as is_partial
+        from groups
+        inner join {{ periods }} as periods
+            on groups.first_event_date <= periods.period_end
+        left join {{ ref('int_insats_observed') }} as observed
+            on groups.insats = observed.insats
+    ),
+
+    flows as (
+        {{ flow_figures('requests', balances, group_column) }}
+    )
+
+    select
+        insats,
+        {{ group_column }},
+        period_type,
+        period_label,
+        period_start,
+        period_end,
+        is_partial,
+        active_at_start,
+        enrolled,
+        exited,
+        dropouts,
+        active_at_end,
+        served,
+        queue_at_end,
+        average_enrolled
+    from flows
 {%- endmacro %}

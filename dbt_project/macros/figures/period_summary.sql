@@ -1,14 +1,16 @@
 {#- Every figure of a period for any insats, unit and dates: flows (flow_figures), exits,
-    andel i mål and genomströmningstid (exit_figures), cost and cost per participant
-    (cost_figures). `requests` has request_id, insats, unit, period_start, period_end.
+    andel i mål (exit_figures), genomströmningstid (throughput_figures), cost and cost per
+    participant (cost_figures, cost_measures). `requests` has request_id, insats, unit,
+    period_start, period_end; `observed` is int_insats_observed (is_partial).
     Used by marts.stated_figure_checks and the table macro marts.period_summary(). -#}
-{% macro period_summary_rows(requests, balances, episodes, costs, insats_config) -%}
+{% macro period_summary_rows(requests, balances, episodes, costs, insats_config, observed) -%}
     select
         flows.request_id,
         flows.insats,
         flows.unit,
         flows.period_start,
         flows.period_end,
+        {{ is_partial_period('flows.period_end', 'observed.observed_to_date') }} as is_partial,
         flows.active_at_start,
         flows.enrolled,
         flows.exited,
@@ -19,15 +21,22 @@
         flows.average_enrolled,
         coalesce(exits.exits, 0) as exits,
         coalesce(exits.exits_excluding_dropouts, 0) as exits_excluding_dropouts,
+        coalesce(exits.goal_share_base, 0) as goal_share_base,
         coalesce(exits.goal_exits, 0) as goal_exits,
+        coalesce(exits.goal_exits_including_dropouts, 0) as goal_exits_including_dropouts,
+        coalesce(exits.goal_exits_excluding_dropouts, 0) as goal_exits_excluding_dropouts,
         coalesce(exits.work_or_studies_exits, 0) as work_or_studies_exits,
-        {{ share('exits.goal_exits', 'exits.goal_share_base') }} as goal_share,
-        {{ share('exits.work_or_studies_exits', 'exits.exits') }} as work_or_studies_share,
-        exits.mean_months,
-        exits.median_months,
-        costs.cost,
-        round({{ share('costs.cost', 'flows.served') }}, 2) as cost_per_served,
-        round({{ share('costs.cost', 'exits.goal_exits') }}, 2) as cost_per_goal,
+        {{ exit_shares('exits.') }},
+        {{ throughput_window_start('flows.period_start', 'flows.period_end') }}
+            as throughput_window_start,
+        coalesce(throughput.throughput_exits, 0) as throughput_exits,
+        throughput.mean_months,
+        throughput.median_months,
+        {{ cost_measures(
+            "case when flows.unit = 'Alla enheter' then coalesce(costs.cost, 0) end",
+            'flows.served',
+            'exits.goal_exits'
+        ) }},
         case
             when flows.insats = 'Alla insatser' then {{ all_insatser_goal_definition() }}
             else coalesce(insats_config.goal_definition, {{ missing_goal_definition() }})
@@ -35,8 +44,12 @@
     from ({{ flow_figures(requests, balances) }}) as flows
     left join ({{ exit_figures(requests, episodes) }}) as exits
         on flows.request_id = exits.request_id
+    left join ({{ throughput_figures(requests, episodes) }}) as throughput
+        on flows.request_id = throughput.request_id
     left join ({{ cost_figures(requests, costs) }}) as costs
         on flows.request_id = costs.request_id
     left join {{ insats_config }} as insats_config
         on flows.insats = insats_config.insats
+    left join {{ observed }} as observed
+        on flows.insats = observed.insats
 {%- endmacro %}

@@ -1,8 +1,11 @@
 {#- Enrolment episodes (inskrivningsperioder): one person's continuous enrolment in one
     insats. Overlapping rows of the same person in one insats (two units, or the same
-    enrolment delivered by two sources) become one episode; protected identities are a
+    enrolment delivered by two sources) become one episode; an enrolment on the day an
+    earlier one ended is a new episode (the first exit counts); protected identities are a
     person per row and so never merge. Felregistrering rows, and rows whose exit precedes
-    their enrolment, are left out of every count. -#}
+    their enrolment, are left out of every count. An active episode is observed up to the
+    latest extraction of the deliveries it came in (delivered_to_date): its time enrolled,
+    and its censoring in time to outcome, end there. -#}
 
 with
 
@@ -46,7 +49,7 @@ enrolled_numbered as (
         *,
         sum(
             case
-                when previous_exit_date is null or enrolment_date > previous_exit_date then 1
+                when previous_exit_date is null or enrolment_date >= previous_exit_date then 1
                 else 0
             end
         ) over (
@@ -82,10 +85,9 @@ episodes as (
             when count(distinct unit) > 1 then 'Flera enheter'
             else coalesce(min(unit), 'Okänd enhet')
         end as unit,
-        case when count(distinct unit) > 1 then null else min(municipality_code) end
+        case when count(distinct municipality_code) > 1 then null else min(municipality_code) end
             as municipality_code,
-        case when count(distinct unit) > 1 then null else min(municipality_name) end
-            as municipality_name,
+        {{ episode_municipality('municipality_name') }} as municipality_name,
         arg_min(referrer, coalesce(referral_date, enrolment_date)) as referrer,
         min(referral_date) as referral_date,
         min(enrolment_date) as enrolment_date,
@@ -102,7 +104,9 @@ episodes as (
         list(case_id order by coalesce(enrolment_date, referral_date), case_id) as case_ids,
         list(case_row_id) as case_row_ids,
         arg_max(caseworker, coalesce(enrolment_date, referral_date)) as caseworker,
-        count(*) as case_rows
+        count(*) as case_rows,
+        -- Knowledge of the episode ends with the latest delivery it came in.
+        max(extraction_date) as delivered_to_date
     from episode_rows
     group by episode_key
 ),
@@ -121,7 +125,10 @@ with_rules as (
         case
             when episodes.enrolment_date is not null
                 then
-                    coalesce(episodes.exit_date, observed.observed_to_date)
+                    coalesce(
+                        episodes.exit_date,
+                        greatest(episodes.delivered_to_date, episodes.enrolment_date)
+                    )
                     - episodes.enrolment_date
         end as days_enrolled,
         observed.observed_to_date,
@@ -140,7 +147,8 @@ classified as (
     select
         * exclude (goal_reasons, dropout_reasons),
         {{ months_from_days('days_enrolled') }} as months_enrolled,
-        {{ time_enrolled_band(months_from_days('days_enrolled')) }} as time_enrolled_band,
+        {{ time_enrolled_band('enrolment_date', 'coalesce(exit_date, delivered_to_date)') }}
+            as time_enrolled_band,
         {{ age_band('age_at_enrolment') }} as age_band,
         -- Tidigt avhopp: exit within the trial days, or with a configured dropout reason.
         exit_date is not null and (
@@ -149,7 +157,8 @@ classified as (
         ) as is_dropout,
         exit_date is not null and coalesce(list_contains(goal_reasons, exit_reason), false)
             as is_goal,
-        exit_date is not null and coalesce(exit_reason in ('Arbete', 'Studier'), false)
+        exit_date is not null
+        and coalesce(exit_reason in {{ work_or_studies_exit_reasons() }}, false)
             as is_work_or_studies
     from with_rules
 ),

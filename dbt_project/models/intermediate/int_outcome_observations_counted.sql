@@ -1,8 +1,10 @@
-{#- Observations for Kaplan-Meier (tid till utfall): per insats (and 'Alla insatser'),
-    breakdown, outcome ('avslut' any exit, 'mål' a goal exit counted in the insats' goal
-    base) and whole month enrolled (floor(days / 30.4375)), the number of events and of
-    censored episodes. Active episodes are censored at their time enrolled so far; for
-    'mål' every other exit is censored too. -#}
+{#- Observations for time to outcome (tid till utfall): per insats (and 'Alla insatser'),
+    breakdown, outcome and day enrolled, the exits of any reason, the events of the outcome
+    and the censored episodes. An exit ends the time at risk whatever its reason: for an
+    outcome other than 'avslut' the other exits compete, they are not censored. An active
+    episode is censored on the latest extraction of its deliveries (days_enrolled).
+    Outcomes: 'avslut' (any exit), 'mål' (a goal exit in the insats' goal base), 'arbete
+    eller studier', and for the insats as a whole each exit reason ('Avslutsorsak: …'). -#}
 
 with
 
@@ -11,20 +13,14 @@ episodes as (
     where enrolment_date is not null
 ),
 
-outcomes as (
+nested_breakdowns as (
     select
-        *,
-        cast(floor({{ months_from_days('days_enrolled') }}) as integer) as month,
-        unnest([
-            { 'outcome': 'avslut', 'is_event': exit_date is not null },
-            { 'outcome': 'mål', 'is_event': is_goal and is_in_goal_share_base }
-        ]) as outcome_flag
-    from episodes
-),
-
-observations as (
-    select
-        *,
+        insats,
+        days_enrolled,
+        exit_date,
+        exit_reason,
+        is_goal and is_in_goal_share_base as is_goal_exit,
+        is_work_or_studies,
         unnest([
             { 'dimension': 'total', 'dimension_value': 'Alla' },
             { 'dimension': 'gender', 'dimension_value': coalesce(gender, 'Okänt') },
@@ -36,23 +32,75 @@ observations as (
             },
             { 'dimension': 'unit', 'dimension_value': unit }
         ]) as breakdown
-    from outcomes
+    from episodes
+),
+
+breakdowns as (
+    select
+        nested_breakdowns.insats,
+        nested_breakdowns.days_enrolled,
+        nested_breakdowns.is_goal_exit,
+        nested_breakdowns.is_work_or_studies,
+        nested_breakdowns.breakdown.dimension,  -- noqa: AL09
+        nested_breakdowns.breakdown.dimension_value,  -- noqa: AL09
+        nested_breakdowns.exit_date is not null as is_exit,
+        'Avslutsorsak: ' || coalesce(nested_breakdowns.exit_reason, 'Okänd') as reason_outcome
+    from nested_breakdowns
+),
+
+reasons as (
+    -- Every exit reason is a curve of its own, over every episode (its other exits compete).
+    select distinct reason_outcome as outcome
+    from breakdowns
+    where is_exit
+),
+
+observations as (
+    select
+        breakdowns.insats,
+        breakdowns.dimension,
+        breakdowns.dimension_value,
+        outcomes.outcome,
+        breakdowns.days_enrolled as day,
+        breakdowns.is_exit,
+        case outcomes.outcome
+            when 'avslut' then breakdowns.is_exit
+            when 'mål' then breakdowns.is_goal_exit
+            else breakdowns.is_work_or_studies
+        end as is_event
+    from breakdowns
+    cross join (values ('avslut'), ('mål'), ('arbete eller studier')) as outcomes (outcome)
+    union all
+    -- An exit reason's curve, for the insats as a whole: its exits are events, every other
+    -- exit competes.
+    select
+        breakdowns.insats,
+        breakdowns.dimension,
+        breakdowns.dimension_value,
+        reasons.outcome,
+        breakdowns.days_enrolled as day,
+        breakdowns.is_exit,
+        breakdowns.is_exit and breakdowns.reason_outcome = reasons.outcome as is_event
+    from breakdowns
+    cross join reasons
+    where breakdowns.dimension = 'total'
 ),
 
 counted as (
     select
-        coalesce(observations.insats, 'Alla insatser') as insats,
-        observations.breakdown.dimension,
-        observations.breakdown.dimension_value,
-        observations.outcome_flag.outcome,
-        observations.month,
-        cast(count_if(observations.outcome_flag.is_event) as bigint) as events,
-        cast(count_if(not observations.outcome_flag.is_event) as bigint) as censored
+        coalesce(insats, 'Alla insatser') as insats,
+        dimension,
+        dimension_value,
+        outcome,
+        day,
+        cast(count_if(is_exit) as bigint) as exits,
+        cast(count_if(is_exit and is_event) as bigint) as events,
+        cast(count_if(not is_exit) as bigint) as censored
     from observations
-    -- sqlfluff's duckdb dialect has no grouping sets (DuckDB has); `grouping` reads as a column.
-    group by grouping sets (  -- noqa: PRS, RF03
-        (insats, breakdown.dimension, breakdown.dimension_value, outcome_flag.outcome, month),
-        (breakdown.dimension, breakdown.dimension_value, outcome_flag.outcome, month)
+    -- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa.
+    group by grouping sets (  -- noqa: PRS
+        (insats, dimension, dimension_value, outcome, day),
+        (dimension, dimension_value, outcome, day)
     )
 ),
 

@@ -1,5 +1,5 @@
-{#- Budget mot prognos per insats × year × month end × cost line (see macro
-    budget_status_rows for each figure's definition). -#}
+{#- Budget mot prognos per insats (and 'Alla insatser') × year × month end × cost line
+    (see macro budget_status_rows for each figure's definition). -#}
 
 with
 
@@ -15,11 +15,36 @@ forecasts as (
     select * from {{ ref('stg_raw__forecast_lines') }}
 ),
 
-requests as (
+years as (
     select distinct
-        budget_lines.insats,
-        last_day(make_date(budget_lines.year, months.month_number, 1)) as as_of_date
+        insats,
+        year
     from budget_lines
+    union
+    select distinct
+        insats,
+        year(booking_date) as year
+    from costs
+    where {{ is_insats_cost('costs') }}
+),
+
+scopes as (
+    select
+        insats,
+        year
+    from years
+    union
+    select
+        'Alla insatser' as insats,
+        year
+    from years
+),
+
+requests as (
+    select
+        scopes.insats,
+        last_day(make_date(scopes.year, months.month_number, 1)) as as_of_date
+    from scopes
     cross join generate_series(1, 12) as months (month_number)
 ),
 

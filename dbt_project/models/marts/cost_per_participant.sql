@@ -7,7 +7,7 @@ with
 
 costs as (
     select * from {{ ref('int_ledger_costs_mapped') }}
-    where insats is not null
+    where {{ is_insats_cost('int_ledger_costs_mapped') }}
 ),
 
 periods as (
@@ -53,12 +53,9 @@ final as (
         flows.period_label,
         flows.period_start,
         flows.period_end,
-        cast(coalesce(period_costs.cost, 0) as decimal(18, 2)) as cost,
         flows.served,
         coalesce(outcomes.goal_exits, 0) as goal_exits,
-        round({{ share('coalesce(period_costs.cost, 0)', 'flows.served') }}, 2) as cost_per_served,
-        round({{ share('coalesce(period_costs.cost, 0)', 'outcomes.goal_exits') }}, 2)
-            as cost_per_goal
+        {{ cost_measures('coalesce(period_costs.cost, 0)', 'flows.served', 'outcomes.goal_exits') }}
     from flows
     left join period_costs
         on

@@ -90,7 +90,8 @@ final as (
         is_in_goal_share_base,
         goal_definition,
         case_rows,
-        observed_to_date
+        observed_to_date,
+        delivered_to_date
     from with_occupation
 )
 

@@ -69,9 +69,9 @@ final as (
         {{ months_from_days(
             'coalesce(persons.end_date, persons.observed_to_date) - persons.start_date'
         ) }} as months_enrolled,
-        {{ time_enrolled_band(months_from_days(
-            'coalesce(persons.end_date, persons.observed_to_date) - persons.start_date'
-        )) }} as time_enrolled_band,
+        {{ time_enrolled_band(
+            'persons.start_date', 'coalesce(persons.end_date, persons.observed_to_date)'
+        ) }} as time_enrolled_band,
         coalesce(persons.exit_reason_code in (1, 2), false) as is_work_or_studies
     from persons
     left join exit_reasons

@@ -1,5 +1,7 @@
-{#- Finansiering per part: each party's share of the insats' budget for the year
-    (budget_amount = total budget × share_percent / 100). -#}
+{#- Finansiering per part: each party's amount of the insats' budget for the year
+    (budget_amount = total budget × the party's share_percent / 100), and for 'Alla
+    insatser' the parties' amounts summed over the insatser, with share_percent their share
+    of all insatser's budget. -#}
 
 with
 
@@ -20,7 +22,7 @@ budgets as (
     group by year, insats
 ),
 
-final as (
+per_insats as (
     select
         funding_shares.insats,
         funding_shares.year,
@@ -36,6 +38,24 @@ final as (
             funding_shares.insats = budgets.insats
             and funding_shares.year = budgets.year
     group by funding_shares.insats, funding_shares.year, funding_shares.party
+),
+
+all_insatser as (
+    select
+        'Alla insatser' as insats,
+        year,
+        party,
+        sum(budget_amount) * 100 / sum(sum(budget_amount)) over (partition by year)
+            as share_percent,
+        cast(sum(budget_amount) as decimal(18, 2)) as budget_amount
+    from per_insats
+    group by year, party
+),
+
+final as (
+    select * from per_insats
+    union all
+    select * from all_insatser
 )
 
 select * from final

@@ -33,7 +33,7 @@ breakdowns as (
             { 'dimension': 'time_enrolled_band', 'dimension_value': time_enrolled_band },
             {
                 'dimension': 'municipality_name',
-                'dimension_value': coalesce(municipality_name, 'Okänd kommun')
+                'dimension_value': municipality_name
             },
             { 'dimension': 'unit', 'dimension_value': unit },
             -- Kohort inskrivna mer än 3 månader, in total and by gender.
@@ -99,8 +99,10 @@ final as (
         rolled_up.dropouts,
         rolled_up.exits_excluding_dropouts,
         rolled_up.goal_exits,
+        rolled_up.goal_exits_including_dropouts,
+        rolled_up.goal_exits_excluding_dropouts,
         rolled_up.work_or_studies_exits,
-        {{ exit_shares() }},
+        {{ exit_shares('rolled_up.') }},
         rolled_up.goal_share_base,
         case
             when rolled_up.insats = 'Alla insatser' then {{ all_insatser_goal_definition() }}

@@ -1,51 +1,47 @@
-{#- Räckvidd: distinct persons enrolled at some time in the year at a unit of the
-    municipality, per 1 000 inhabitants aged 16-64 (SCB population, both genders). A
-    person enrolled at units in two municipalities counts in each. -#}
+{#- Räckvidd: distinct persons enrolled at some time in the year, per insats (and 'Alla
+    insatser') × municipality, per 1 000 inhabitants aged 16-64 (SCB population, both
+    genders). A person counts in the municipality of their episode's units (macro
+    episode_municipality), as in municipality_flows; 'Flera kommuner' and 'Okänd kommun'
+    have no population. -#}
 
 with
 
-case_rows as (
-    select * from {{ ref('int_case_rows_mapped') }}
-    where
-        not is_wrongly_registered
-        and not has_exit_before_enrolment
-        and enrolment_date is not null
-        and municipality_code is not null
+episodes as (
+    select * from {{ ref('int_enrolment_episodes_merged') }}
+    where enrolment_date is not null
 ),
 
 population as (
     select * from {{ ref('stg_raw__population') }}
 ),
 
-observed as (
-    select max(extraction_date) as observed_to_date from case_rows
-),
-
 years as (
     select
         unnest(generate_series(
-            min(year(case_rows.enrolment_date)),
-            max(year(coalesce(case_rows.exit_date, observed.observed_to_date)))
+            min(year(enrolment_date)),
+            max(year(coalesce(exit_date, observed_to_date)))
         )) as year
-    from case_rows
-    cross join observed
-    group by observed.observed_to_date
+    from episodes
 ),
 
 participants as (
     select
-        case_rows.municipality_code,
-        any_value(case_rows.municipality_name) as municipality_name,
+        coalesce(episodes.insats, 'Alla insatser') as insats,
+        episodes.municipality_name,
+        any_value(episodes.municipality_code) as municipality_code,
         years.year,
-        count(distinct case_rows.person_key) as participants
-    from case_rows
-    cross join observed
+        count(distinct episodes.person_key) as participants
+    from episodes
     inner join years
         on
-            case_rows.enrolment_date <= make_date(years.year, 12, 31)
-            and coalesce(case_rows.exit_date, observed.observed_to_date)
+            episodes.enrolment_date <= make_date(years.year, 12, 31)
+            and coalesce(episodes.exit_date, episodes.observed_to_date)
             >= make_date(years.year, 1, 1)
-    group by case_rows.municipality_code, years.year
+    -- sqlfluff's duckdb dialect has no grouping sets (DuckDB has); `grouping` reads as a column.
+    group by grouping sets (  -- noqa: PRS, RF02
+        (episodes.insats, episodes.municipality_name, years.year),
+        (episodes.municipality_name, years.year)
+    )
 ),
 
 working_age as (
@@ -60,6 +56,7 @@ working_age as (
 
 final as (
     select
+        participants.insats,
         participants.municipality_code,
         participants.municipality_name,
         participants.year,

@@ -1,10 +1,11 @@
 {#- Kontroll av publicerade nyckeltal: each figure an insats published by hand
     (raw.stated_figures) against the same figure computed for the same insats, unit and
     dates with the definitions of marts.period_summary(). difference = stated - computed.
-    A figure is consistent when the difference is within rounding: half a percentage point
-    for shares, 0.05 months for throughput, 0.5 for counts and kronor. The ESF figures
-    count persons of marts.esf_participants whose reported participation overlaps the
-    dates (a unit counts its own persons, not those at 'Flera enheter'). An unknown figure
+    A figure is consistent when the difference is within rounding of its unit in the figure
+    catalogue: half a percentage point for a share, 0.05 months, 0.5 otherwise (counts,
+    kronor). The ESF figures count persons of marts.esf_participants whose reported
+    participation overlaps the dates (a unit counts its own persons, not those at 'Flera
+    enheter'). An unknown figure
     name gets no computed value and is flagged inconsistent. The supported names are
     listed in _marts__models.yml. -#}
 
@@ -30,8 +31,19 @@ insats_config as (
     select * from {{ ref('int_insats_rules_defaulted') }}
 ),
 
+observed as (
+    select * from {{ ref('int_insats_observed') }}
+),
+
 esf as (
     select * from {{ ref('esf_participants') }}
+),
+
+figure_units as (
+    select
+        figure_id,
+        unit
+    from {{ ref('figure_definitions') }}
 ),
 
 requests as (
@@ -49,7 +61,9 @@ requests as (
 ),
 
 summaries as (
-    {{ period_summary_rows('requests', 'balances', 'episodes', 'costs', 'insats_config') }}
+    {{ period_summary_rows(
+        'requests', 'balances', 'episodes', 'costs', 'insats_config', 'observed'
+    ) }}
 ),
 
 esf_figures as (
@@ -81,6 +95,8 @@ computed as (
             when 'participants' then summaries.served
             when 'queue_at_end' then summaries.queue_at_end
             when 'average_enrolled' then summaries.average_enrolled
+            when 'exits_excluding_dropouts' then summaries.exits_excluding_dropouts
+            when 'goal_share_base' then summaries.goal_share_base
             when 'goal_exits' then summaries.goal_exits
             when 'work_or_studies_exits' then summaries.work_or_studies_exits
             when 'goal_share' then summaries.goal_share
@@ -94,9 +110,9 @@ computed as (
             when 'esf_participants' then coalesce(esf_figures.esf_participants, 0)
             when 'esf_cohort_over_3_months' then coalesce(esf_figures.esf_cohort_over_3_months, 0)
         end as computed_value,
-        case
-            when requests.figure like '%share' then 0.005
-            when requests.figure like '%months' then 0.05
+        case figure_units.unit
+            when 'andel' then 0.005
+            when 'månader' then 0.05
             else 0.5
         end as tolerance
     from requests
@@ -104,6 +120,8 @@ computed as (
         on requests.request_id = summaries.request_id
     left join esf_figures
         on requests.request_id = esf_figures.request_id
+    left join figure_units
+        on requests.figure = figure_units.figure_id
 ),
 
 final as (

@@ -1,8 +1,9 @@
-{#- Genomströmningstid: mean and median months (days / 30.4375) from enrolment to exit for
-    exits in rolling 12-month windows (calendar years, July-June and every 12 months),
-    dropouts excluded. An even count's median is the mean of the two middle values. Each
-    exit joins the 14 windows that contain it (a bounded fan-out, measured faster than
-    rolling up monthly histograms). -#}
+{#- Genomströmningstid per insats × unit × period of every type: exits excluding dropouts
+    in the 12 months ending with the period, and their mean and median months enrolled
+    (macros throughput_window_start and throughput_measures). A month or tertial reads the
+    window ending with it; a calendar year, July-June and a rolling 12 months are their own
+    window. Every window is 12 months ending at a month end, so each exit joins the 12
+    windows containing it once, and periods sharing a window share its figures. -#}
 
 with
 
@@ -11,44 +12,67 @@ episodes as (
     where exit_date is not null and not is_dropout
 ),
 
+periods as (
+    select
+        *,
+        {{ throughput_window_start('period_start', 'period_end') }} as window_start
+    from {{ ref('int_periods_spined') }}
+),
+
 windows as (
-    select * from {{ ref('int_periods_spined') }}
-    where period_type in ('calendar_year', 'july_june', 'rolling_12m')
+    select distinct
+        window_start,
+        period_end as window_end
+    from periods
 ),
 
 exits_in_windows as (
     select
         episodes.insats,
         episodes.unit,
-        windows.period_type as window_type,
-        windows.period_label,
-        windows.period_start,
-        windows.period_end,
+        windows.window_start,
+        windows.window_end,
         episodes.days_enrolled
     from episodes
     inner join windows
-        on episodes.exit_date between windows.period_start and windows.period_end
+        on episodes.exit_date between windows.window_start and windows.window_end
+),
+
+window_figures as (
+    select
+        coalesce(insats, 'Alla insatser') as insats,
+        coalesce(unit, 'Alla enheter') as unit,
+        window_start,
+        window_end,
+        {{ throughput_measures('days_enrolled') }}
+    from exits_in_windows
+    -- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa.
+    group by grouping sets (  -- noqa: PRS
+        (insats, unit, window_start, window_end),
+        (insats, window_start, window_end),
+        (unit, window_start, window_end),
+        (window_start, window_end)
+    )
 ),
 
 final as (
     select
-        coalesce(insats, 'Alla insatser') as insats,
-        coalesce(unit, 'Alla enheter') as unit,
-        window_type,
-        period_label,
-        period_start,
-        period_end,
-        count(*) as exits,
-        {{ months_from_days('avg(days_enrolled)') }} as mean_months,
-        {{ months_from_days('median(days_enrolled)') }} as median_months
-    from exits_in_windows
-    -- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa.
-    group by grouping sets (  -- noqa: PRS
-        (insats, unit, window_type, period_label, period_start, period_end),
-        (insats, window_type, period_label, period_start, period_end),
-        (unit, window_type, period_label, period_start, period_end),
-        (window_type, period_label, period_start, period_end)
-    )
+        window_figures.insats,
+        window_figures.unit,
+        periods.period_type,
+        periods.period_label,
+        periods.period_start,
+        periods.period_end,
+        window_figures.window_start,
+        window_figures.window_end,
+        window_figures.throughput_exits,
+        window_figures.mean_months,
+        window_figures.median_months
+    from window_figures
+    inner join periods
+        on
+            window_figures.window_start = periods.window_start
+            and window_figures.window_end = periods.period_end
 )
 
 select * from final

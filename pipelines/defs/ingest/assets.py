@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from pipelines.defs.resources import Warehouse
+from pipelines.defs.resources import InsatsConfigFile, Landing, PseudonymKey, WorkDatabase
 from pipelines.ingest.engine import IngestReport, ingest
 from pipelines.ingest.insats_config import ConfigError, read_config, replace_config_tables
 from pipelines.ingest.schema import CONFIG_TABLES, ensure_raw_schema
@@ -165,12 +165,25 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
         specs=[raw_spec(table, spec.description) for table in spec.tables],
         check_specs=check_specs,
     )
-    def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse):
-        settings = warehouse.settings
-        key = settings.pseudonym_key()
-        with warehouse.connect() as con:
+    def _ingest(
+        context: dg.AssetExecutionContext,
+        work_db: WorkDatabase,
+        landing: Landing,
+        config_file: InsatsConfigFile,
+        pseudonym_key: PseudonymKey,
+    ):
+        key = pseudonym_key.value()
+        with work_db.connect() as con:
             require_matching_key(con, key)  # before any file: a changed key loads nothing
-            report = ingest(con, settings.landing, key, spec.kinds, spec.unknown_folders)
+            report = ingest(
+                con,
+                landing.folder,
+                key,
+                spec.kinds,
+                spec.unknown_folders,
+                limits=config_file.limits(),
+                settle_seconds=landing.settle_seconds,
+            )
         for outcome in report.outcomes:
             context.log.info(f"{outcome.file_name}: {outcome.status} ({outcome.counts})")
         yield from _materializations(spec, report)
@@ -189,13 +202,13 @@ ingest_assets = [build_ingest_asset(spec) for spec in INGEST_SPECS]
         for table in CONFIG_TABLES
     ],
 )
-def insats_config(warehouse: Warehouse):
+def insats_config(work_db: WorkDatabase, config_file: InsatsConfigFile):
     """Load the insats configuration; a bad file fails with the offending key named."""
     try:
-        rows = read_config(warehouse.settings.config)
+        rows = read_config(config_file.file)
     except ConfigError as error:
         raise dg.Failure(description=str(error)) from None
-    with warehouse.connect() as con:
+    with work_db.connect() as con:
         ensure_raw_schema(con)
         replace_config_tables(con, rows)
     for table, table_rows in rows.items():
@@ -216,13 +229,13 @@ def insats_config(warehouse: Warehouse):
         )
     ],
 )
-def ingest_registry(warehouse: Warehouse):
+def ingest_registry(work_db: WorkDatabase):
     """The registry and rejects as every ingest asset left them, summarised in counts.
 
     Written by each ingest asset file by file; this asset gives them their own lineage so
     dbt models of the registry and rejects wait for every source kind.
     """
-    with warehouse.connect() as con:
+    with work_db.connect() as con:
         ensure_raw_schema(con)
         registry = con.execute(
             "SELECT count(*), count(*) FILTER (is_current), "

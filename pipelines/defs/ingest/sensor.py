@@ -15,11 +15,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipelines.defs.resources import Landing, PublishedWarehouse
 from pipelines.defs.schedules import nightly_job
 from pipelines.ingest.file_safety import content_hash
 from pipelines.ingest.landing import LANDING_FOLDERS, landed_files
 from pipelines.run_recovery import live_runs, recover_dead_runs
-from pipelines.settings import load_settings
 
 
 def loaded_contents(warehouse: Path) -> set[str]:
@@ -53,13 +53,17 @@ def content_id(path: Path, cache: dict[str, list]) -> str:
     return identity
 
 
-def unloaded_deliveries(landing: Path, warehouse: Path, cache: dict[str, list]) -> list[str]:
+def unloaded_deliveries(landing: Landing, warehouse: Path, cache: dict[str, list]) -> list[str]:
     """Identities of the landed entries whose content the warehouse has not loaded.
 
     `cache` (the sensor's cursor) keeps each entry's hash while its size, time and inode
     stay the same, and forgets entries that left the landing.
     """
-    paths = [path for folder in LANDING_FOLDERS for path in landed_files(landing, folder)]
+    paths = [
+        path
+        for folder in LANDING_FOLDERS
+        for path in landed_files(landing.folder, folder, landing.settle_seconds)
+    ]
     landed = {content_id(path, cache) for path in paths}
     for gone in set(cache) - {str(path) for path in paths}:
         del cache[gone]
@@ -73,14 +77,15 @@ def unloaded_deliveries(landing: Path, warehouse: Path, cache: dict[str, list]) 
     description="Startar en körning när en leverans landar vars innehåll lagret inte har "
     "läst in, oavsett filens ändringstid; läker först körningar som en död process lämnat.",
 )
-def landing_sensor(context: dg.SensorEvaluationContext):
-    settings = load_settings()
-    for run_id in recover_dead_runs(context.instance, settings.warehouse):
+def landing_sensor(
+    context: dg.SensorEvaluationContext, landing: Landing, published_warehouse: PublishedWarehouse
+):
+    for run_id in recover_dead_runs(context.instance, published_warehouse.file):
         context.log.warning(f"Körning {run_id} lämnades av en död process: markerad misslyckad.")
     if live_runs(context.instance):
         return dg.SkipReason("En körning pågår; nya leveranser tas när den är klar.")
     cache = json.loads(context.cursor) if context.cursor else {}
-    new = unloaded_deliveries(settings.landing, settings.warehouse, cache)
+    new = unloaded_deliveries(landing, published_warehouse.file, cache)
     context.update_cursor(json.dumps(cache))
     if not new:
         return dg.SkipReason("Inga nya leveranser: lagret har redan läst in varje fil.")

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.defs.dbt.assets import finsam_dbt_models
 from pipelines.defs.quality.assets import quality_tables
-from pipelines.defs.resources import Warehouse
+from pipelines.defs.resources import PublishedWarehouse, WorkDatabase
 from pipelines.publication import publish, stamp_publication
 
 
@@ -14,20 +14,23 @@ from pipelines.publication import publish, stamp_publication
     group_name="publish",
     kinds={"duckdb"},
 )
-def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
+def publication(
+    context: dg.AssetExecutionContext,
+    work_db: WorkDatabase,
+    published_warehouse: PublishedWarehouse,
+):
     """Publicerat lager: kopia av arbetsdatabasen som ersätter FINSAM_WAREHOUSE i ett steg.
 
     Runs only when every model and quality table upstream materialised (a failed blocking
     check skips it), so readers keep the last good warehouse when a run goes wrong.
     """
-    with warehouse.connect() as con:
+    with work_db.connect() as con:
         published_at = stamp_publication(con, context.run.run_id)
-    settings = warehouse.settings
-    size = publish(settings.work_db, settings.warehouse)
+    size = publish(work_db.file, published_warehouse.file)
     return dg.MaterializeResult(
         metadata={
             "published_at": published_at.isoformat(),
-            "path": dg.MetadataValue.path(str(settings.warehouse)),
+            "path": dg.MetadataValue.path(str(published_warehouse.file)),
             "size_mb": round(size / 1e6, 1),
         }
     )

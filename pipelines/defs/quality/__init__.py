@@ -1,1 +1,1 @@
-"""Data quality: GX suites as asset checks on the assets they guard, results in quality.*."""
+"""Data quality: the dbt quality models, validated once per run by GX; verdicts as asset checks."""

@@ -1,7 +1,9 @@
-"""One asset check per declared suite, on the asset the suite guards.
+"""One asset check per declared suite, fed by the quality asset's single validation.
 
-Error-severity suites are blocking: when they fail, the assets downstream of the guarded
-one (the marts' consumers, the publish step) do not run. Warnings never stop a run.
+The checks sit on quality/quality_results, the verdicts' table, because the op that
+validates once must own the asset its checks are on. Error-severity suites are blocking:
+when one fails, the assets downstream (the publish step) do not run, while the failed
+verdict and its findings are still written for the stewards. Warnings never stop a run.
 """
 
 from __future__ import annotations
@@ -10,12 +12,26 @@ import dagster as dg
 import duckdb
 
 from expectations.declarations import SuiteDeclaration, load_declarations
-from expectations.run_context import current_run
-from expectations.runner import SuiteOutcome, run_suite
-from pipelines.defs.resources import Warehouse
+from expectations.runner import SuiteOutcome
 
+RESULTS = dg.AssetKey(["quality", "quality_results"])
 EXAMPLES = 10
 SEVERITIES = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
+
+
+def check_spec(declaration: SuiteDeclaration) -> dg.AssetCheckSpec:
+    """The check a suite's verdict is reported as."""
+    return dg.AssetCheckSpec(
+        name=declaration.suite,
+        asset=RESULTS,
+        description=declaration.description,
+        blocking=declaration.blocking,
+    )
+
+
+def check_specs() -> list[dg.AssetCheckSpec]:
+    """Every declared suite's check."""
+    return [check_spec(declaration) for declaration in load_declarations()]
 
 
 def check_result(outcome: SuiteOutcome, con: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
@@ -33,10 +49,13 @@ def check_result(outcome: SuiteOutcome, con: duckdb.DuckDBPyConnection) -> dg.As
         for row in outcome.failed.itertuples()
     }
     return dg.AssetCheckResult(
+        asset_key=RESULTS,
+        check_name=outcome.declaration.suite,
         passed=outcome.success,
         severity=SEVERITIES[outcome.declaration.severity],
         description=outcome.declaration.description,
         metadata={
+            "table": outcome.declaration.table,
             "expectations": len(outcome.results),
             "failed_expectations": dg.MetadataValue.json(failed),
             "findings": sum(count for _, count in by_field),
@@ -44,24 +63,3 @@ def check_result(outcome: SuiteOutcome, con: duckdb.DuckDBPyConnection) -> dg.As
             "example_case_ids": dg.MetadataValue.json([case_id for (case_id,) in examples]),
         },
     )
-
-
-def suite_check(declaration: SuiteDeclaration) -> dg.AssetChecksDefinition:
-    """The asset check that validates one suite against the current work database."""
-
-    @dg.asset_check(
-        asset=dg.AssetKey(list(declaration.asset)),
-        name=declaration.suite,
-        description=declaration.description,
-        blocking=declaration.blocking,
-    )
-    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connect() as con:
-            return check_result(run_suite(con, declaration, current_run()), con)
-
-    return _check
-
-
-@dg.definitions
-def quality_checks() -> dg.Definitions:
-    return dg.Definitions(asset_checks=[suite_check(d) for d in load_declarations()])

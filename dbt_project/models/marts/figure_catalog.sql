@@ -1,0 +1,23 @@
+{#- Nyckeltalskatalogen (seed figure_definitions) as the warehouse publishes it: definitions
+    with the project's rules filled in (macro filled_definition), the disclosure basis as a
+    list of the mart row's columns. -#}
+
+with
+
+definitions as (
+    select * from {{ ref('figure_definitions') }}
+),
+
+final as (
+    select
+        figure_id,
+        label,
+        {{ filled_definition('definition') }} as definition,
+        unit,
+        coalesce(string_split(nullif(trim(disclosure_basis), ''), ' '), []) as disclosure_basis,
+        mart,
+        mart_column
+    from definitions
+)
+
+select * from final

@@ -1,0 +1,58 @@
+"""dbt's compiled SQL for the floor, prepared once per benchmark (not per run).
+
+Apart from `pipelines.bench.floor` so the floor's own process never imports Dagster.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import duckdb
+
+from pipelines.bench.floor import DATABASE, Node, build_models, build_plan
+from pipelines.defs.dbt.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from pipelines.ingest.schema import ensure_raw_schema
+
+
+def _dbt_compile(folder: Path) -> Path:
+    """`dbt compile` into `folder/target`, against `folder/<DATABASE>.duckdb`."""
+    target = (folder / "target").resolve()
+    environment = os.environ | {
+        "FINSAM_WORK_DB": str((folder / f"{DATABASE}.duckdb").resolve()),
+        "DBT_TARGET_PATH": str(target),
+        "DBT_LOG_PATH": str(target),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    command = [str(DBT_EXECUTABLE), "compile", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)]
+    done = subprocess.run(
+        command, cwd=DBT_PROJECT_DIR, env=environment, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"dbt compile failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return target / "manifest.json"
+
+
+def _plan(manifest: Path) -> list[Node]:
+    return build_plan(json.loads(manifest.read_text(encoding="utf-8")))
+
+
+def compile_project(folder: Path) -> Path:
+    """dbt's compiled manifest for the floor, in `folder`; returns the manifest's path.
+
+    The SQL depends on the project and the tables' columns, not on their rows, so it is
+    compiled once against empty tables. A model may ask the database while it compiles
+    (`quality_validity` reads the columns of `int_case_rows_mapped`), so the first
+    compilation's nodes are built empty and the project compiled again over them. (Its
+    SQL cannot be compared for a fixed point: `quality_run` embeds `run_started_at`.)
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / f"{DATABASE}.duckdb"
+    with duckdb.connect(str(database)) as con:
+        ensure_raw_schema(con)
+    first = _plan(_dbt_compile(folder))
+    with duckdb.connect(str(database)) as con:
+        build_models(con, first)
+    return _dbt_compile(folder)
