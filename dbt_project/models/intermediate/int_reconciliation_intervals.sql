@@ -2,8 +2,9 @@
     an ESF project of an insats in the case system (source 'case': enrolment to exit, or to
     the delivery's extraction when still active) or reported to SCB as active in it (source
     'scb': start to end, or to the report's extraction). project_unit is the unit the
-    project covers (null for the whole insats). Protected identities cannot be linked and
-    are left out, as in scb_reconciliation. -#}
+    project covers (null for the whole insats); a reported project missing from the
+    configuration has no insats. Protected identities cannot be linked and are left out.
+    scb_reconciliation (all time) and scb_reconciliation_periods read it. -#}
 
 with
 
@@ -50,7 +51,7 @@ final as (
         reported.start_date,
         coalesce(reported.end_date, reported.extraction_date) as end_date
     from reported
-    inner join esf_projects
+    left join esf_projects
         on reported.esf_project = esf_projects.esf_project
 )
 

@@ -5,45 +5,26 @@
 
 with
 
-case_rows as (
-    select * from {{ ref('int_case_rows_mapped') }}
-    where
-        not is_wrongly_registered
-        and not has_exit_before_enrolment
-        and not is_protected_identity
-        and person_id is not null
-        and enrolment_date is not null
-),
-
-reported as (
-    select * from {{ ref('stg_raw__esf_participants') }}
-    where not is_protected_identity and person_id is not null
-),
-
-esf_projects as (
-    select * from {{ ref('stg_raw__esf_projects') }}
+intervals as (
+    select * from {{ ref('int_reconciliation_intervals') }}
 ),
 
 in_case_system as (
     select distinct
-        esf_projects.esf_project,
-        esf_projects.insats,
-        case_rows.person_key
-    from case_rows
-    inner join esf_projects
-        on
-            case_rows.insats = esf_projects.insats
-            and (esf_projects.unit is null or case_rows.unit = esf_projects.unit)
+        esf_project,
+        insats,
+        person_key
+    from intervals
+    where source = 'case'
 ),
 
 in_scb as (
     select distinct
-        reported.esf_project,
-        esf_projects.insats,
-        reported.person_id as person_key
-    from reported
-    left join esf_projects
-        on reported.esf_project = esf_projects.esf_project
+        esf_project,
+        insats,
+        person_key
+    from intervals
+    where source = 'scb'
 ),
 
 final as (
