@@ -516,7 +516,7 @@ def worklist(
     caseworker: str | None,
     limit: int = WORKLIST_LIMIT,
 ) -> pd.DataFrame:
-    """One caseworker's open findings (latest run), oldest problem first, at most `limit`.
+    """One caseworker's open findings (latest run): priority 1, then oldest, at most `limit`.
 
     A missing caseworker (None) is a value of its own: such cases need fixing too.
     """
@@ -527,7 +527,7 @@ def worklist(
             insats, organisation, "check"
         from marts.steward_worklist
         where {_worklist_scope()} and caseworker is not distinct from ?
-        order by days_open desc nulls last, since_date nulls last, unit, case_id, field
+        order by priority, days_open desc nulls last, since_date nulls last, unit, case_id, field
         limit ?
         """,
         [insats, insats, unit, unit, caseworker, limit],

@@ -58,7 +58,8 @@ class SuiteOutcome:
             organisation::varchar as organisation, insats::varchar as insats,
             unit::varchar as unit, caseworker::varchar as caseworker,
             case_id::varchar as case_id, field::varchar as field, problem::varchar as problem,
-            since_date::date as since_date, days_open::integer as days_open
+            since_date::date as since_date, days_open::integer as days_open,
+            priority::integer as priority
         from ({self.findings_sql})"""
 
     def findings(self, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

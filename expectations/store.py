@@ -33,14 +33,18 @@ create table if not exists quality.quality_findings (
     field varchar,
     problem varchar not null,
     since_date date,
-    days_open integer
+    days_open integer,
+    priority integer
 );
+-- Installations from before findings had a priority (1: fix first, the figures count
+-- the case by a rule until then; 2: other).
+alter table quality.quality_findings add column if not exists priority integer;
 create schema if not exists marts;
 -- Unordered on purpose: readers sort only what they fetch (an ordered view would sort
 -- every finding on every read, seconds at national scale).
 create or replace view marts.steward_worklist as
 select unit, caseworker, case_id, insats, organisation, field, problem, since_date, days_open,
-    severity, suite, "check", run_at
+    severity, suite, "check", run_at, coalesce(priority, 2) as priority
 from quality.quality_findings
 where case_id is not null
     and run_at = (select max(run_at) from quality.quality_findings);

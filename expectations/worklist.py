@@ -3,7 +3,8 @@
     python -m expectations.worklist --unit Hässleholm --caseworker ANLA01 --format xlsx \
         --out arbetslista.xlsx
 
-Which case (ÄrendeID, never personnummer) lacks which field since when, oldest first.
+Which case (ÄrendeID, never personnummer) lacks which field since when: first what the
+figures count by a rule until it is fixed (priority 1), then oldest first.
 Reads FINSAM_WAREHOUSE read-only, so it can run while the pipeline builds the next one.
 """
 
@@ -38,14 +39,14 @@ SEVERITY_LABELS = {"error": "fel", "warning": "varning"}
 def read_worklist(
     warehouse: Path, unit: str | None = None, caseworker: str | None = None
 ) -> pd.DataFrame:
-    """The latest run's case findings for one unit and/or caseworker, oldest first."""
+    """The latest run's case findings for one unit and/or caseworker, priority 1 first."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         frame = con.execute(
             f"""select {", ".join(EXPORT_COLUMNS)} from marts.steward_worklist
             where ($unit is null or unit = $unit)
                 and ($caseworker is null or caseworker = $caseworker)
-            order by unit nulls last, caseworker nulls last, days_open desc nulls last,
-                case_id, field""",
+            order by unit nulls last, caseworker nulls last, priority,
+                days_open desc nulls last, case_id, field""",
             {"unit": unit, "caseworker": caseworker},
         ).df()
     frame["field"] = frame["field"].map(field_label)

@@ -1,8 +1,10 @@
 """Declared mappings (`pipelines/mappings/*.yml`): delivered headings onto raw columns.
 
 A mapping says which delivered headings feed which raw column, which columns a file must
-have, which values a row cannot do without, and (for kind B registers) the team's code
-labels in kind A's vocabulary. Adding a register is adding a YAML file, not code.
+have, which values a row cannot do without (`required_values`: else the row is rejected),
+which it should have (`expected_values`: a missing or unreadable one is nulled and logged,
+the row kept), and (for kind B registers) the team's code labels in kind A's vocabulary.
+Adding a register is adding a YAML file, not code.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Mapping:
     columns: dict[str, list[str]]
     required_columns: list[str] = field(default_factory=list)
     required_values: list[str] = field(default_factory=list)
+    expected_values: list[str] = field(default_factory=list)
     sheet: str | None = None
     constants: dict[str, str] = field(default_factory=dict)
     code_lists: dict[str, str] = field(default_factory=dict)

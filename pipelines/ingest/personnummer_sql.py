@@ -3,8 +3,10 @@
 Accepted forms: YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN, YYMMDDNNNN and YYMMDD+NNNN
 (`+` = 100 years or older), spaces around the separator allowed. Samordningsnummer have
 day + 60. For the YY forms the century is the latest one that makes the person born on or
-before the extraction date (100 years earlier with `+`). The last digit is a Luhn check
-digit over the ten digits from YY; the second-to-last is odd for men.
+before the extraction date (100 years earlier with `+`, unless that would make the person
+older than 105 on it: such a `+` is a mistyped `-` and read as one, so the person gets the
+pseudonym of the `-` form). The last digit is a Luhn check digit over the ten digits from
+YY; the second-to-last is odd for men.
 
 The same rules run twice: over the Personnummer column (`personnummer_select`, one CTE
 per step) and over every other delivered text, where a number typed by mistake is found
@@ -20,6 +22,9 @@ from collections.abc import Callable
 from pipelines.ingest.pseudonym import REDACTED, hmac_sql
 
 PROTECTED_VALUES = ("J", "JA")
+MAX_AGE = 105  # older than this with `+` is read as `-`
+CORRECTED_PLUS = "'+' läst som '-' (annars äldre än 105 år)"
+CORRECTED_PLUS_SQL = "'" + CORRECTED_PLUS.replace("'", "''") + "'"
 
 # Columns the derivation adds; everything holding personnummer digits is dropped after.
 PERSONNUMMER_WORK_COLUMNS = (
@@ -38,6 +43,8 @@ PERSONNUMMER_WORK_COLUMNS = (
     "pnr_luhn_ok",
     "pnr_number",
     "pnr_birth_date",
+    "pnr_plus_corrected",
+    "pnr_birth_known",
 )
 
 SPACE = r"[\s\x{00A0}]*"
@@ -72,9 +79,10 @@ def _day_sql(part: Part) -> str:
     return f"({day} - CASE WHEN {day} > 60 THEN 60 ELSE 0 END)"
 
 
-def _century_sql(reference: str, part: Part = _column) -> str:
-    """Year of birth for the YY forms, relative to `reference` (the extraction date)."""
-    ref_year = f"(year({reference}) - CASE WHEN {part('pnr_plus')} THEN 100 ELSE 0 END)"
+def _century_sql(reference: str, part: Part, plus: str) -> str:
+    """Year of birth for the YY forms, relative to `reference` (the extraction date):
+    the latest that makes the person born on or before it, 100 years earlier when `plus`."""
+    ref_year = f"(year({reference}) - CASE WHEN {plus} THEN 100 ELSE 0 END)"
     ref_mmdd = f"(month({reference}) * 100 + day({reference}))"
     candidate = f"({ref_year} // 100 * 100 + substr({part('pnr_tail')}, 1, 2)::INTEGER)"
     mmdd = f"({part('pnr_month')} * 100 + {_day_sql(part)})"
@@ -84,12 +92,23 @@ def _century_sql(reference: str, part: Part = _column) -> str:
     )
 
 
+def plus_read_as_minus_sql(reference: str, part: Part = _column) -> str:
+    """A `+` that would make the person older than `MAX_AGE` on `reference`: a typo for
+    `-`, read as `-` (so the person links to sources that wrote `-`)."""
+    year = _century_sql(reference, part, "true")
+    mmdd = f"({part('pnr_month')} * 100 + {_day_sql(part)})"
+    ref_mmdd = f"(month({reference}) * 100 + day({reference}))"
+    age = f"(year({reference}) - ({year}) - CASE WHEN {mmdd} > {ref_mmdd} THEN 1 ELSE 0 END)"
+    return f"({part('pnr_plus')} AND {age} > {MAX_AGE})"
+
+
 def _year_sql(reference: str, part: Part = _column) -> str:
     """Year of birth of a well-formed number: written out, or from the century rule."""
     digits = part("pnr_digits")
+    plus = f"({part('pnr_plus')} AND NOT {plus_read_as_minus_sql(reference, part)})"
     return (
         f"CASE WHEN length({digits}) = 12 THEN left({digits}, 4)::INTEGER "
-        f"ELSE {_century_sql(reference, part)} END"
+        f"ELSE {_century_sql(reference, part, plus)} END"
     )
 
 
@@ -123,10 +142,14 @@ def personnummer_select(
 ) -> str:
     """SELECT over `source` (with text columns `personnummer`, `protected_identity`) adding
     `person_id`, `is_protected_identity`, `is_coordination_number`, `birth_date`,
-    `birth_year`, `pnr_gender` and `personnummer__problem`; needs `$ipad`/`$opad`.
+    `birth_year`, `pnr_gender`, `personnummer__problem`, `personnummer__corrected` and
+    `personnummer__nulled` (['personnummer'] when no usable one); needs `$ipad`/`$opad`.
 
+    A personnummer that fails its checks leaves the row counted as a person who cannot be
+    linked (person_id null, not protected); when only the check digit is wrong the birth
+    date and kön are still read from it.
     `empty_means_protected`: sources without a protected-identity column deliver those
-    persons with an empty personnummer; elsewhere an empty one is a rejected row.
+    persons with an empty personnummer; elsewhere an empty one is unlinkable too.
     """
     reference = date_literal(extraction_date)
     protected = ", ".join(f"'{value}'" for value in PROTECTED_VALUES)
@@ -154,24 +177,35 @@ def personnummer_select(
             CASE WHEN pnr_form_ok THEN {_luhn_sql()} END AS pnr_luhn_ok
         FROM pnr_parts
     ), pnr_years AS (
-        SELECT *, CASE WHEN pnr_form_ok THEN {_year_sql(reference)} END AS pnr_year
+        SELECT *, CASE WHEN pnr_form_ok THEN {_year_sql(reference)} END AS pnr_year,
+            CASE WHEN pnr_given AND pnr_form_ok AND length(pnr_digits) = 10
+                THEN {plus_read_as_minus_sql(reference)} ELSE false END AS pnr_plus_corrected
         FROM pnr_fields
     ), pnr_dates AS (
         SELECT *, {_birth_date_sql()} AS pnr_birth_date
         FROM pnr_years
     ), pnr_checked AS (
-        SELECT *, {_problem_sql(empty_means_protected, reference)} AS personnummer__problem
+        SELECT *, {_problem_sql(empty_means_protected, reference)} AS personnummer__problem,
+            coalesce(
+                pnr_given AND pnr_form_ok AND pnr_birth_date <= {reference}, false
+            ) AS pnr_birth_known
         FROM pnr_dates
     )
     SELECT * EXCLUDE ({drop}),
         CASE WHEN {valid} THEN {hmac_sql(_normalised_sql())} END AS person_id,
-        pnr_flagged OR NOT pnr_given AS is_protected_identity,
-        CASE WHEN {valid} THEN pnr_birth_date END AS birth_date,
-        CASE WHEN {valid} THEN pnr_day_raw > 60 END AS is_coordination_number,
-        CASE WHEN {valid} THEN year(pnr_birth_date) END AS birth_year,
-        CASE WHEN {valid} THEN
+        pnr_flagged OR (pnr_text = '' AND {str(empty_means_protected).lower()})
+            AS is_protected_identity,
+        CASE WHEN pnr_birth_known THEN pnr_birth_date END AS birth_date,
+        CASE WHEN pnr_birth_known THEN pnr_day_raw > 60 END AS is_coordination_number,
+        CASE WHEN pnr_birth_known THEN year(pnr_birth_date) END AS birth_year,
+        CASE WHEN pnr_birth_known THEN
             CASE WHEN substr(pnr_tail, 9, 1)::INTEGER % 2 = 1 THEN 'M' ELSE 'K' END
-        END AS pnr_gender
+        END AS pnr_gender,
+        CASE WHEN pnr_plus_corrected AND pnr_birth_date IS NOT NULL
+            THEN {CORRECTED_PLUS_SQL} END AS personnummer__corrected,
+        CASE WHEN NOT pnr_flagged AND NOT ({valid})
+            AND NOT (pnr_text = '' AND {str(empty_means_protected).lower()})
+            THEN ['personnummer'] ELSE []::VARCHAR[] END AS personnummer__nulled
     FROM pnr_checked
     """
 

@@ -44,6 +44,7 @@ CASE_ENROLMENT_COLUMNS = {
     "language_support_need": "VARCHAR",
     "work_capacity": "VARCHAR",
     "attended_hours": "DOUBLE",
+    "nulled_fields": "VARCHAR[]",
 }
 
 ESF_PARTICIPANT_COLUMNS = {
@@ -60,6 +61,7 @@ ESF_PARTICIPANT_COLUMNS = {
     "exit_reason": "INTEGER",
     "exit_reason_2": "INTEGER",
     "attended_hours": "DOUBLE",
+    "nulled_fields": "VARCHAR[]",
 }
 
 DATA_TABLES: dict[str, dict[str, str]] = {
@@ -187,9 +189,23 @@ def _create_sql(table: str, columns: dict[str, str]) -> str:
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every raw table, so dbt sources exist even before a kind's first delivery."""
+    """Create every raw table, so dbt sources exist even before a kind's first delivery;
+    add the columns an existing table (an older warehouse) lacks, e.g. `nulled_fields`:
+    its older rows hold null there, which means "not known", not "none"."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    existing = set(
+        con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'raw'"
+        ).fetchall()
+    )
+    tables = {table for table, _ in existing}
     for table in DATA_TABLES:
-        con.execute(_create_sql(table, table_columns(table)))
+        columns = table_columns(table)
+        con.execute(_create_sql(table, columns))
+        for name, sql_type in columns.items():
+            if table in tables and (table, name) not in existing:
+                column = f'"{name}" {sql_type}'
+                con.execute(f"ALTER TABLE raw.{table} ADD COLUMN IF NOT EXISTS {column}")
     for table, columns in {**BOOKKEEPING_TABLES, **CONFIG_TABLES}.items():
         con.execute(_create_sql(table, columns))

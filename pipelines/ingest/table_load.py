@@ -62,6 +62,7 @@ def mapped_fields(mapping: Mapping, resolved: dict[str, str], table: str) -> lis
             heading=resolved.get(name) or mapping.columns.get(name, [name])[0],
             sql_type=types.get(name, "VARCHAR"),
             required=name in mapping.required_values,
+            expected=name in mapping.expected_values,
             allow_negative=name in mapping.allow_negative,
             allowed=tuple(str(v) for v in mapping.allowed_values.get(name, ())),
         )
@@ -107,7 +108,7 @@ def map_stage(
 
 
 def _checked_columns(load: TableLoad) -> list[str]:
-    """Second pass: the usable value and the problem.
+    """Second pass: the usable value, the problem and whether a value was delivered.
 
     Code labels are kept as delivered: whether one is on its code list is decided once, in
     dbt (models/quality/quality_validity.sql), never here.
@@ -118,6 +119,7 @@ def _checked_columns(load: TableLoad) -> list[str]:
         name = quote(item.name)
         columns.append(f"CASE WHEN ({problem}) IS NULL THEN {item.value} END AS {name}")
         columns.append(f"{problem} AS {quote(item.name + '__problem')}")
+        columns.append(f"{item.text} IS NOT NULL AS {quote(item.name + '__given')}")
     return columns
 
 
@@ -154,6 +156,25 @@ def _redacted_sql(load: TableLoad, landed: LandedFile) -> str:
     return f"(SELECT * EXCLUDE ({dropped}), {swapped} FROM (SELECT *, {cleaned} FROM mapped))"
 
 
+def _nulled_fields_sql(load: TableLoad) -> str:
+    """Raw `nulled_fields`: the raw columns of a row whose delivered value was present but
+    unusable and so set null (an empty value is not listed: it was not delivered), plus
+    `personnummer` when a row that is not a protected identity has no usable one (missing
+    included). dbt counts such a row by the domain's rules, e.g. an exit reason whose
+    Avslutsdatum was unreadable (`list_contains(nulled_fields, 'exit_date')`)."""
+    columns = DATA_TABLES[load.table]
+    flagged = ", ".join(
+        f"CASE WHEN {quote(item.name + '__given')} "
+        f"AND {quote(item.name + '__problem')} IS NOT NULL THEN {literal(item.name)} END"
+        for item in load.fields
+        if item.name in columns
+    )
+    fields = f"list_filter([{flagged}]::VARCHAR[], lambda name: name IS NOT NULL)"
+    if load.personnummer:
+        return f"list_concat(personnummer__nulled, {fields})"
+    return fields
+
+
 def type_rows(
     con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile, key: bytes
 ) -> None:
@@ -169,13 +190,13 @@ def type_rows(
             empty_means_protected=load.empty_personnummer_is_protected,
         )
         source = f"({derived})"
-        required.append("personnummer__problem IS NOT NULL")
     fields = ", ".join(quote(item.name) for item in load.fields)
     parsed = ", ".join(sql for item in load.fields for sql in item.parse_sql())
     intermediate = ", ".join(f"{item.text}, {item.value}" for item in load.fields)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE typed AS SELECT *, {' OR '.join(required) or 'false'} "
-        f"AS row_rejected FROM (SELECT * EXCLUDE ({intermediate}), "
+        f"AS row_rejected, {_nulled_fields_sql(load)} AS nulled_fields "
+        f"FROM (SELECT * EXCLUDE ({intermediate}), "
         f"{', '.join(_checked_columns(load))} FROM ("
         f"SELECT * EXCLUDE ({fields}), {parsed} FROM {source} AS source))",
         parameters,
@@ -213,6 +234,8 @@ def _problem_selects(load: TableLoad) -> list[str]:
     triples = []
     if load.personnummer:
         triples.append((load.personnummer_heading, "personnummer__problem", NULLED_OR_REJECTED))
+        corrected = "'field_corrected'"
+        triples.append((load.personnummer_heading, "personnummer__corrected", corrected))
     for item in load.fields:
         triples.append((item.heading, f"{item.name}__problem", NULLED_OR_REJECTED))
         cleaned = "case_id_pseudonymised" if item.name == load.case_id else "field_redacted"

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 NUMERIC_TYPES = ("INTEGER", "DOUBLE", "DECIMAL(18,2)")
 NUMBER_NOISE = ("' '", "chr(160)", "chr(8239)", "'%'")
 
+# Excel's day 0 (with its 1900 leap-year bug folded in) and the serials taken as dates:
+# 1954-10-03 to 2119-01-10, so a small count or amount is never read as a date.
+EXCEL_EPOCH = "1899-12-30"
+EXCEL_SERIAL_RANGE = (20000, 80000)
+
 KIND_NAMES = {
     "DATE": "datum",
     "INTEGER": "heltal",
@@ -28,14 +33,24 @@ def date_sql(column: str) -> str:
     """A date in any of the delivered forms (Excel timestamps keep their date part).
 
     Chosen by length, not by regular expression: strptime itself rejects anything else.
+    A five-digit number (optionally with a time fraction, decimal point or comma) is an
+    Excel serial date, as a date cell formatted "General" is exported (45107 = 2023-06-30;
+    a sheet's number cell 45107.0 reaches here as "45107", see `readers._cell_text`); no
+    YYYYMMDD or YYMMDD date has five digits, so the form is unambiguous in CSVs too.
     """
     value = text_sql(column)
-    return f"""CASE length({value})
-        WHEN 10 THEN try_strptime({value}, '%Y-%m-%d')
-        WHEN 8 THEN try_strptime({value}, '%Y%m%d')
-        WHEN 6 THEN try_strptime({value}, '%y%m%d')
-        ELSE CASE WHEN {value} SIMILAR TO '\\d{{4}}-\\d{{2}}-\\d{{2}}[ T].*'
-            THEN try_strptime(left({value}, 10), '%Y-%m-%d') END
+    serial = f"try_cast(replace({value}, ',', '.') AS DOUBLE)"
+    return f"""CASE
+        WHEN regexp_full_match({value}, '\\d{{5}}([.,]\\d+)?')
+            THEN CASE WHEN {serial} BETWEEN {EXCEL_SERIAL_RANGE[0]} AND {EXCEL_SERIAL_RANGE[1]}
+                THEN DATE '{EXCEL_EPOCH}' + floor({serial})::INTEGER END
+        ELSE CASE length({value})
+            WHEN 10 THEN try_strptime({value}, '%Y-%m-%d')
+            WHEN 8 THEN try_strptime({value}, '%Y%m%d')
+            WHEN 6 THEN try_strptime({value}, '%y%m%d')
+            ELSE CASE WHEN {value} SIMILAR TO '\\d{{4}}-\\d{{2}}-\\d{{2}}[ T].*'
+                THEN try_strptime(left({value}, 10), '%Y-%m-%d') END
+        END
     END::DATE"""
 
 
@@ -72,6 +87,7 @@ class Field:
     heading: str
     sql_type: str
     required: bool = False
+    expected: bool = False  # a missing value is reported, but does not reject the row
     allow_negative: bool = False
     allowed: tuple[str, ...] = ()
 
@@ -93,7 +109,7 @@ class Field:
 
     def problem_sql(self) -> str:
         """Why the value cannot be used (null when fine); unknown code labels excluded."""
-        missing = "'värde saknas'" if self.required else "NULL"
+        missing = "'värde saknas'" if self.required or self.expected else "NULL"
         cases = [f"WHEN {self.text} IS NULL THEN {missing}"]
         if self.sql_type in KIND_NAMES:
             kind = KIND_NAMES[self.sql_type]

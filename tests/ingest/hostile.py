@@ -85,12 +85,12 @@ def fifo(path: Path) -> Path:
 
 
 def gwa_with_rows(path: Path, count: int, rejected: bool = False) -> Path:
-    """A case export with `count` enrolments; all rejected (impossible dates) if asked."""
+    """A case export with `count` enrolments; all rejected (no insats) if asked."""
     rows = [GWA_HEADER]
     for index in range(count):
         pnr = samordningsnummer(dt.date(1970 + index % 30, 1 + index % 12, 1), index, index % 2)
-        dates = {"Remissdatum": "2024-02-30"} if rejected else {}
-        rows.append(gwa_row(f"C-{index}", pnr, **dates))
+        values = {"Insats": ""} if rejected else {}
+        rows.append(gwa_row(f"C-{index}", pnr, **values))
     return write_csv(path, rows)
 
 

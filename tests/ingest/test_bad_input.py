@@ -132,10 +132,10 @@ def test_bad_rows_are_rejected_or_nulled_with_file_row_and_field(finsam_env: Set
             6,
             "Personnummer",
             "ogiltigt personnummer: fel kontrollsiffra",
-            "row_rejected",
+            "field_nulled",  # counted as a person who cannot be linked
             "H-6",
         ),
-        (gwa, 7, "Remissdatum", "ogiltigt datum", "row_rejected", "H-7"),
+        (gwa, 7, "Remissdatum", "ogiltigt datum", "field_nulled", "H-7"),
         (gwa, 8, "Avslutsdatum", "ogiltigt datum", "field_nulled", "H-8"),
         (gwa, 9, "Närvarotimmar", "negativt värde", "field_nulled", "H-9"),
         (
@@ -154,15 +154,17 @@ def test_bad_rows_are_rejected_or_nulled_with_file_row_and_field(finsam_env: Set
             finsam_env, "SELECT case_id, exit_reason FROM raw.case_enrolments WHERE row_number > 5"
         )
     )
-    assert loaded == {"H-8": "Värnplikt", "H-9": None}  # label kept for dbt, row kept
+    # Every row kept: the label for dbt, the bad fields nulled.
+    assert loaded == {"H-6": None, "H-7": None, "H-8": "Värnplikt", "H-9": None}
     assert query(
         finsam_env,
         "SELECT rows_read, rows_loaded, rows_rejected FROM raw.file_registry "
         f"WHERE file_name = '{gwa}'",
-    ) == [(9, 7, 2)]
+    ) == [(9, 9, 0)]
     rows_check = checks(result)[("raw/case_enrolments", "rows_valid")]
     assert not rows_check.passed and rows_check.severity.value == "WARN"
-    assert rows_check.metadata["rows_rejected"].value == 2
+    assert rows_check.metadata["rows_rejected"].value == 0
+    assert rows_check.metadata["fields_nulled"].value == 5
     assert_no_personnummer(finsam_env, result)
 
 

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from pipelines.ingest.personnummer_sql import (
+    CORRECTED_PLUS,
     personnummer_select,
     pseudonymous_case_id_sql,
     redact_sql,
@@ -149,3 +150,59 @@ def test_case_id_personnummer_becomes_a_stable_pseudonym() -> None:
     }
     assert _cleaned(sql, f"GWA-{pnr}-2") == f"GWA-{expected}-2"
     assert _cleaned(sql, "H-1") == "H-1"
+
+
+def _plus_rows(values: list[str]) -> list[tuple]:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE src (personnummer VARCHAR, protected_identity VARCHAR)")
+    con.executemany("INSERT INTO src VALUES (?, 'N')", [(value,) for value in values])
+    sql = personnummer_select("src", EXTRACTED, empty_means_protected=False)
+    return con.execute(
+        f"SELECT person_id, birth_year, personnummer__corrected FROM ({sql})", hmac_pads(KEY)
+    ).fetchall()
+
+
+@pytest.mark.parametrize(
+    ("born", "read_as", "corrected"),
+    [
+        (dt.date(1918, 6, 2), 1918, False),  # 105 on 2024-06-01: the `+` is believed
+        (dt.date(1918, 6, 1), 2018, True),  # 106: the `+` is a mistyped `-`
+        (dt.date(2004, 5, 17), 2004, True),  # a 20-year-old
+    ],
+)
+def test_plus_older_than_105_is_read_as_minus(born: dt.date, read_as: int, corrected) -> None:
+    pnr = samordningsnummer(born, 7, male=True)
+    person_id, birth_year, reason = _plus_rows([f"{pnr[2:8]}+{pnr[8:]}"])[0]
+    assert birth_year == read_as
+    normalised = f"{read_as}{pnr[4:]}"  # the pseudonym of the form that was meant
+    assert person_id == hmac.new(KEY, normalised.encode(), hashlib.sha256).hexdigest()
+    assert reason == (CORRECTED_PLUS if corrected else None)
+
+
+def test_plus_read_as_minus_gives_the_same_case_id_and_is_redacted() -> None:
+    pnr = samordningsnummer(dt.date(2004, 5, 17), 41, male=False)
+    plus, minus = f"{pnr[2:8]}+{pnr[8:]}", f"{pnr[:8]}-{pnr[8:]}"
+    sql = pseudonymous_case_id_sql("$t", EXTRACTED)
+    assert _cleaned(sql, f"A-{plus}") == _cleaned(sql, f"A-{minus}") != f"A-{minus}"
+    assert _cleaned(redact_sql("$t", EXTRACTED), f"Not {plus}") == f"Not {REDACTED}"
+
+
+@pytest.mark.parametrize(
+    ("value", "birth"),
+    [
+        ("check", (1985, "M")),  # only the check digit wrong: birth and kön still read
+        ("19851364-1234", (None, None)),  # impossible birth date
+        ("20250101-1234", (None, None)),  # born after the extraction date
+        ("1985-03-64-12", (None, None)),  # unknown form
+        ("", (None, None)),
+    ],
+)
+def test_unusable_personnummer_is_unlinkable_but_not_protected(
+    value: str, birth: tuple[int | None, str | None]
+) -> None:
+    valid = samordningsnummer(dt.date(1985, 3, 4), 12, male=True)
+    if value == "check":
+        value = f"{valid[:11]}{(int(valid[11]) + 1) % 10}"
+    person_id, protected, _, birth_year, gender, problem = derive([(value, "N")])[0]
+    assert (person_id, protected, birth_year, gender) == (None, False, *birth)
+    assert problem is not None

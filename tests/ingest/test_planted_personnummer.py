@@ -98,8 +98,9 @@ def planted_rows(
     plant: Planter, name: str, subject: str, excel: bool = False, **fixed: str
 ) -> list[list[object]]:
     """Header (each declared column's first heading), a loadable row with every field but
-    the Personnummer planted, and a row planted throughout (rejected). In a workbook the
-    number columns get the number as an Excel number."""
+    the Personnummer planted, and a row planted throughout with no Personnummer (loaded as
+    a person who cannot be linked where its required values survive, else rejected). In a
+    workbook the number columns get the number as an Excel number."""
     mapping = load_register_mapping(name) if name == "osby" else load_mapping(name)
     types = DATA_TABLES[TABLES[name]]
     numeric = {c for c in mapping.columns if excel and types.get(c, "VARCHAR") != "VARCHAR"}

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.ingest.landing import UnreadableFileError, classify
 from pipelines.ingest.mappings import load_mapping, load_register_mapping
-from pipelines.ingest.readers import decode
+from pipelines.ingest.readers import _cell_text, decode
 from pipelines.ingest.values_sql import Field, typed_value_sql
 
 
@@ -24,9 +24,34 @@ def test_every_date_form(value: str) -> None:
     assert typed(value, "DATE") == dt.date(2024, 2, 29)
 
 
-@pytest.mark.parametrize("value", ["2023-02-29", "20241301", "2402", "29/02/2024", "x"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        45107,  # an Excel serial number in a cell formatted "General"
+        45107.0,
+        45107.5,  # with a time of day
+        dt.datetime(2023, 6, 30),  # a date cell, as calamine returns it
+        dt.datetime(2023, 6, 30, 14, 30),
+        dt.date(2023, 6, 30),
+        "45107",  # the same serials as a CSV export writes them
+        "45107,5",
+        " 45107.25 ",
+    ],
+)
+def test_excel_dates_and_serial_numbers(cell: object) -> None:
+    text = _cell_text(cell) if not isinstance(cell, str) else cell
+    assert typed(text, "DATE") == dt.date(2023, 6, 30)
+
+
+@pytest.mark.parametrize(
+    "value", ["2023-02-29", "20241301", "2402", "29/02/2024", "x", "19999", "80001", "4510.5"]
+)
 def test_impossible_dates_are_null(value: str) -> None:
     assert typed(value, "DATE") is None
+
+
+def test_a_serial_number_is_a_date_only_in_a_date_column() -> None:
+    assert (typed("45107", "INTEGER"), typed("45107", "VARCHAR")) == (45107, "45107")
 
 
 @pytest.mark.parametrize(

@@ -128,9 +128,11 @@ def test_unknown_labels_per_field(planted: tuple[dict, Path]) -> None:
         assert found[raw_field[field]] + _hidden(rejected, labels) == count, field
 
 
-def test_plus_separator_gives_an_impossible_age(planted: tuple[dict, Path]) -> None:
+def test_plus_separator_for_a_young_person_is_corrected_and_flagged(
+    planted: tuple[dict, Path],
+) -> None:
     manifest, warehouse = planted
-    found = _found(warehouse, "range:age_at_enrolment")["age_at_enrolment"]
+    found = sum(_found(warehouse, "rejects:personnummer_corrected").values())
     hidden = _hidden(_rejected_rows(manifest, warehouse), r"\d{6}\+\d{4}")
     assert found + hidden == _planted(manifest, "plus_separator_rows")["plus_separator_rows"]
 

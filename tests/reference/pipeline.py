@@ -67,6 +67,19 @@ def case_env(root: Path) -> dict[str, str]:
 CASES = (build_duellen, build_samverkan)
 
 
+def run_pipeline(root: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m pipelines.run` (what `make pipeline` runs) on the files under `root`."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.run"],
+        cwd=REPO,
+        env=case_env(root),
+        capture_output=True,
+        text=True,
+        timeout=PIPELINE_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
 def write_reference_landing(landing: Path, config: Path) -> None:
     """Every reference case's files in one landing, and one configuration for them all:
     one pipeline run serves every case, and the cases show they do not disturb each other."""
@@ -87,15 +100,7 @@ def _published(basetemp: Path) -> BuiltCase:
     root.mkdir()
     landing, config = root / "landing", root / "config" / "insatser.yml"
     write_reference_landing(landing, config)
-    result = subprocess.run(
-        [sys.executable, "-m", "pipelines.run"],
-        cwd=REPO,
-        env=case_env(root),
-        capture_output=True,
-        text=True,
-        timeout=PIPELINE_TIMEOUT_SECONDS,
-        check=False,
-    )
+    result = run_pipeline(root)
     output = result.stdout + result.stderr
     return BuiltCase(root, landing, config, root / "warehouse.duckdb", result.returncode, output)
 

@@ -80,6 +80,7 @@ episodes as (
         min(case_row_id) as enrolment_id,
         any_value(person_key) as person_key,
         bool_or(is_protected_identity) as is_protected_identity,
+        bool_or(is_unlinkable) as is_unlinkable,
         any_value(insats) as insats,
         case
             when count(distinct unit) > 1 then 'Flera enheter'

@@ -3,7 +3,8 @@
     the delivery's extraction when still active) or reported to SCB as active in it (source
     'scb': start to end, or to the report's extraction). project_unit is the unit the
     project covers (null for the whole insats); a reported project missing from the
-    configuration has no insats. Protected identities cannot be linked and are left out.
+    configuration has no insats. Protected identities and persons without a usable
+    personnummer cannot be linked and are left out.
     scb_reconciliation (all time) and scb_reconciliation_periods read it. -#}
 
 with

@@ -60,6 +60,7 @@ final as (
         enrolment_id,
         person_key,
         is_protected_identity,
+        is_unlinkable,
         insats,
         unit,
         municipality_code,

@@ -119,7 +119,8 @@ final as (
             else field_label || ' är ''' || delivered || ''''
         end as problem,
         since_date,
-        date_diff('day', since_date, as_of) as days_open
+        date_diff('day', since_date, as_of) as days_open,
+        2 as priority
     from labelled
 )
 

@@ -44,7 +44,8 @@ final as (
                     || array_to_string(list_sort(open_cases.case_ids), ', ') || ')'
         end as problem,
         open_cases.latest_enrolment_date as since_date,
-        date_diff('day', open_cases.latest_enrolment_date, open_cases.as_of) as days_open
+        date_diff('day', open_cases.latest_enrolment_date, open_cases.as_of) as days_open,
+        2 as priority
     from open_cases
 )
 

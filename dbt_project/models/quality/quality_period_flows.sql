@@ -46,7 +46,8 @@ final as (
                     || gaps.period_type || ' ' || gaps.period_label || ': ' || gaps.gap
         end as problem,
         quality_run.as_of as since_date,
-        0 as days_open
+        0 as days_open,
+        2 as priority
     from gaps
     cross join quality_run
 )

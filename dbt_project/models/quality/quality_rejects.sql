@@ -29,6 +29,7 @@ categories as (
         {{ loop.index }} as position,
         '{{ category.name }}' as category,
         '{{ category.problem }}' as category_problem,
+        {{ category.get('priority', 2) }} as priority,
         [
             {%- for action in category.get('actions', []) %}
             '{{ action }}'{{ ',' if not loop.last }}
@@ -49,7 +50,8 @@ categorised as (
         registry.organisation,
         registry.extraction_date,
         categories.category,
-        categories.category_problem
+        categories.category_problem,
+        categories.priority
     from rejects
     inner join registry on rejects.file_id = registry.file_id
     inner join categories
@@ -90,7 +92,8 @@ final as (
         categorised.category_problem || ' (' || categorised.source_file || ', rad '
         || categorised.row_number || '): ' || coalesce(categorised.reason, '') as problem,
         categorised.extraction_date as since_date,
-        date_diff('day', categorised.extraction_date, quality_run.as_of) as days_open
+        date_diff('day', categorised.extraction_date, quality_run.as_of) as days_open,
+        categorised.priority
     from categorised
     left join case_rows
         on

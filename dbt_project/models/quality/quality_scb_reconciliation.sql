@@ -93,7 +93,8 @@ final as (
         'esf_project' as field,
         candidates.problem,
         quality_run.as_of as since_date,
-        0 as days_open
+        0 as days_open,
+        2 as priority
     from candidates
     inner join projects on candidates.esf_project = projects.esf_project
     cross join quality_run

@@ -35,7 +35,8 @@ final as (
                     || coalesce(cast(stated_figure_checks.computed_value as varchar), 'saknas')
         end as problem,
         quality_run.as_of as since_date,
-        0 as days_open
+        0 as days_open,
+        2 as priority
     from stated_figure_checks
     cross join quality_run
 )

@@ -41,8 +41,20 @@ final as (
         mental_health as mental_health_label,
         language_support_need as language_support_need_label,
         work_capacity as work_capacity_label,
-        cast(attended_hours as double) as attended_hours
+        cast(attended_hours as double) as attended_hours,
+        -- Fields delivered but unusable, so nulled at ingest (empty for rows loaded before
+        -- ingest recorded them).
+        coalesce(nulled_fields, cast([] as varchar[])) as nulled_fields,
+        -- An ÄrendeID delivered on several rows of one delivery: the last row counts, the
+        -- others are a finding (quality_validity), never a stop.
+        count(*) over (partition by source_kind, organisation, case_id)
+            as rows_with_case_id
     from delivered
+    qualify
+        row_number() over (
+            partition by source_kind, organisation, case_id
+            order by row_number desc
+        ) = 1
 )
 
 select * from final
