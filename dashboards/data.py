@@ -20,8 +20,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipelines.disclosure import MASK, protect_frame
-from pipelines.figure_catalog import Figure, disclosure_bases, read_catalog, read_glossary
+from pipelines.disclosure import CELL_KEY_SUFFIX, MASK, protect_frame
+from pipelines.figure_catalog import Figure, protections, read_catalog, read_glossary
+from pipelines.report.figures import FLOW_KEYS
 from pipelines.settings import load_settings
 
 CACHE_TTL_SECONDS = 600
@@ -30,6 +31,17 @@ ALL_UNITS = "Alla enheter"
 WORKLIST_LIMIT = 2000
 TRANSITION_MARTS = {"income": "income_transitions", "occupation": "occupation_transitions"}
 FLOW_MARTS = {"unit": "marts.period_flows", "municipality": "marts.municipality_flows"}
+OUTCOME_COUNTS = (
+    "exits",
+    "dropouts",
+    "exits_excluding_dropouts",
+    "goal_share_base",
+    "goal_exits",
+    "goal_exits_including_dropouts",
+    "goal_exits_excluding_dropouts",
+    "work_or_studies_exits",
+)
+SCB_COUNTS = ("both_sources", "only_case_system", "only_scb", "persons")
 EXIT_REASON_MARTS = {
     "unit": "marts.exits_by_reason",
     "municipality": "marts.municipality_exits_by_reason",
@@ -95,13 +107,17 @@ def glossary(wh: Warehouse) -> dict[str, str]:
     return _read(wh, read_glossary)
 
 
-def mask_small_cells(wh: Warehouse, df: pd.DataFrame, mart: str) -> pd.DataFrame:
-    """Mask the mart's figures whose disclosure basis (from the catalogue) is 1-4 persons.
+def protected(wh: Warehouse, df: pd.DataFrame, mart: str) -> pd.DataFrame:
+    """The mart's rows as a manager may see them (pipelines.disclosure, Cell Key Method):
+    every person count perturbed by its cell key, and each figure on counts protected by
+    the rule its catalogue entry names (a share on the perturbed counts, a mean on fewer
+    persons than the threshold not shown)."""
+    return protect_frame(df, protections(figure_catalog(wh), mart))
 
-    Zero stays visible: it describes nobody. A derived figure (share, mean, cost per person)
-    is masked with the counts it rests on, since it would reveal them.
-    """
-    return protect_frame(df, disclosure_bases(figure_catalog(wh), mart))
+
+def counted(*columns: str) -> str:
+    """Person count columns with the cell keys the disclosure module perturbs them by."""
+    return ", ".join(f"{column}, {column}{CELL_KEY_SUFFIX}" for column in columns)
 
 
 def numeric(series: pd.Series) -> pd.Series:
@@ -184,8 +200,8 @@ def _flows(wh: Warehouse, f: Filters) -> pd.DataFrame:
     return _query(
         wh,
         f"""
-        select period_label, period_start, period_end, active_at_start, enrolled, exited,
-            dropouts, active_at_end, served, queue_at_end, average_enrolled
+        select period_label, period_start, period_end, {counted(*FLOW_KEYS)},
+            average_enrolled
         from {FLOW_MARTS[family]}
         where insats = ? and {column} = ? and period_type = ?
         order by period_start
@@ -196,7 +212,7 @@ def _flows(wh: Warehouse, f: Filters) -> pd.DataFrame:
 
 def flows(wh: Warehouse, f: Filters) -> pd.DataFrame:
     """Flow figures per period of the chosen type up to the chosen period, masked."""
-    return mask_small_cells(wh, _up_to(_flows(wh, f), f.period_label), "period_flows")
+    return protected(wh, _up_to(_flows(wh, f), f.period_label), "period_flows")
 
 
 def _up_to(df: pd.DataFrame, period_label: str | None) -> pd.DataFrame:
@@ -251,10 +267,8 @@ def _outcomes(
 ) -> pd.DataFrame:
     return _query(
         wh,
-        """
-        select period_label, dimension_value, exits, dropouts, exits_excluding_dropouts,
-            goal_share_base, goal_exits, goal_exits_including_dropouts,
-            goal_exits_excluding_dropouts, work_or_studies_exits, goal_share,
+        f"""
+        select period_label, dimension_value, {counted(*OUTCOME_COUNTS)}, goal_share,
             goal_share_including_dropouts, goal_share_excluding_dropouts,
             work_or_studies_share, goal_definition
         from marts.outcomes
@@ -269,7 +283,7 @@ def outcomes(wh: Warehouse, f: Filters, dimension: str) -> pd.DataFrame:
     """One breakdown of exits and goal shares for the chosen period, masked."""
     df = _outcomes(wh, f.insats, f.unit, f.period_type, dimension)
     df = df[df["period_label"] == f.period_label].drop(columns="period_label")
-    return mask_small_cells(wh, df.reset_index(drop=True), "outcomes")
+    return protected(wh, df.reset_index(drop=True), "outcomes")
 
 
 def outcome_trend(wh: Warehouse, f: Filters) -> pd.DataFrame:
@@ -282,7 +296,7 @@ def outcome_trend(wh: Warehouse, f: Filters) -> pd.DataFrame:
     order = order[order["period_type"] == f.period_type][["period_label", "period_start"]]
     df = df.merge(order, on="period_label").sort_values("period_start")
     df = _up_to(df, f.period_label)
-    return mask_small_cells(wh, df, "outcomes")
+    return protected(wh, df, "outcomes")
 
 
 def key_figures(wh: Warehouse, f: Filters) -> pd.DataFrame:
@@ -312,14 +326,14 @@ def exits_by_reason(wh: Warehouse, f: Filters) -> pd.DataFrame:
     df = _query(
         wh,
         f"""
-        select exit_reason, exits
+        select exit_reason, {counted("exits")}
         from {EXIT_REASON_MARTS[family]}
         where insats = ? and {column} = ? and period_type = ? and period_label = ?
         order by exits desc, exit_reason
         """,
         [f.insats, group, f.period_type, f.period_label],
     )
-    return mask_small_cells(wh, df, "exits_by_reason")
+    return protected(wh, df, "exits_by_reason")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -328,16 +342,16 @@ def throughput(wh: Warehouse, f: Filters) -> pd.DataFrame:
     oldest first up to the chosen period, masked on few exits."""
     df = _query(
         wh,
-        """
+        f"""
         select period_label, period_start, period_end, window_start, window_end,
-            throughput_exits, mean_months, median_months
+            {counted("throughput_exits")}, mean_months, median_months
         from marts.throughput_times
         where insats = ? and unit = ? and period_type = ?
         order by period_start
         """,
         [f.insats, f.unit, f.period_type],
     )
-    return mask_small_cells(wh, _up_to(df, f.period_label), "throughput_times")
+    return protected(wh, _up_to(df, f.period_label), "throughput_times")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -371,16 +385,16 @@ def survival(wh: Warehouse, insats: str, dimension: str, outcome: str) -> pd.Dat
     fewer than 5 are at risk."""
     df = _query(
         wh,
-        """
-        select dimension_value, day, month, at_risk, events, competing, censored, survival,
-            cumulative_share, cumulative_share_lower, cumulative_share_upper
+        f"""
+        select dimension_value, day, month, {counted("at_risk", "events", "competing", "censored")},
+            survival, cumulative_share, cumulative_share_lower, cumulative_share_upper
         from marts.time_to_outcome
         where insats = ? and dimension = ? and outcome = ?
         order by dimension_value, day
         """,
         [insats, dimension, outcome],
     )
-    return mask_small_cells(wh, df, "time_to_outcome")
+    return protected(wh, df, "time_to_outcome")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -390,14 +404,14 @@ def transitions(wh: Warehouse, f: Filters, kind: str) -> pd.DataFrame:
     df = _query(
         wh,
         f"""
-        select before, after, persons
+        select before, after, {counted("persons")}
         from marts.{mart}
         where insats = ? and period_type = ? and period_label = ?
         order by before, after
         """,
         [f.insats, f.period_type, f.period_label],
     )
-    return mask_small_cells(wh, df, mart)
+    return protected(wh, df, mart)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -452,16 +466,16 @@ def cost_per_participant(wh: Warehouse, f: Filters) -> pd.DataFrame:
     whole_insats = f.unit == ALL_UNITS and f.municipality is None
     df = _query(
         wh,
-        """
-        select period_label, period_start, cost, served, goal_exits, cost_per_served,
-            cost_per_goal
+        f"""
+        select period_label, period_start, cost, {counted("served", "goal_exits")},
+            cost_per_served, cost_per_goal
         from marts.cost_per_participant
         where insats = ? and period_type = ? and ?
         order by period_start
         """,
         [f.insats, f.period_type, whole_insats],
     )
-    return mask_small_cells(wh, _up_to(df, f.period_label), "cost_per_participant")
+    return protected(wh, _up_to(df, f.period_label), "cost_per_participant")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -554,15 +568,15 @@ def reconciliation(wh: Warehouse, insats: str) -> pd.DataFrame:
     """Persons per ESF project found in both sources, only the case system, or only SCB."""
     df = _query(
         wh,
-        """
-        select esf_project, both_sources, only_case_system, only_scb, persons
+        f"""
+        select esf_project, {counted(*SCB_COUNTS)}
         from marts.scb_reconciliation_by_project
         where ? = 'Alla insatser' or insats = ?
         order by esf_project
         """,
         [insats, insats],
     )
-    return mask_small_cells(wh, df, "scb_reconciliation_by_project")
+    return protected(wh, df, "scb_reconciliation_by_project")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -571,18 +585,18 @@ def reconciliation_in_period(wh: Warehouse, f: Filters) -> pd.DataFrame:
     delivery: persons in both sources, only the case system, or only SCB."""
     df = _query(
         wh,
-        """
-        select 'Under perioden' as scope, both_sources, only_case_system, only_scb, persons
+        f"""
+        select 'Under perioden' as scope, {counted(*SCB_COUNTS)}
         from marts.scb_reconciliation_periods
         where insats = ? and unit = ? and period_type = ? and period_label = ?
         union all
-        select 'Sedan första leveransen', both_sources, only_case_system, only_scb, persons
+        select 'Sedan första leveransen', {counted(*SCB_COUNTS)}
         from marts.scb_reconciliation_by_unit
         where insats = ? and unit = ?
         """,
         [f.insats, f.unit, f.period_type, f.period_label, f.insats, f.unit],
     )
-    return mask_small_cells(wh, df, "scb_reconciliation_periods")
+    return protected(wh, df, "scb_reconciliation_periods")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -607,12 +621,12 @@ def reach(wh: Warehouse, f: Filters) -> pd.DataFrame:
     chosen insats (or all), masked."""
     df = _query(
         wh,
-        """
-        select municipality_name, year, participants, population_16_64, per_1000
+        f"""
+        select municipality_name, year, {counted("participants")}, population_16_64, per_1000
         from marts.reach
         where insats = ? and (? is null or municipality_name = ?)
         order by year desc, municipality_name
         """,
         [f.insats, f.municipality, f.municipality],
     )
-    return mask_small_cells(wh, df, "reach")
+    return protected(wh, df, "reach")

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.components import label, labels
+from pipelines import disclosure
 
 STATE_KEY = "frame"
 EVERYONE = "*"  # the "no restriction" choice; a None value would show as an empty box
@@ -36,9 +37,11 @@ def current() -> Frame:
 
 
 def draw(wh: data.Warehouse) -> Frame:
-    """Freshness banner, then the sidebar filters; remembers the result for the page."""
+    """Freshness banner, the sidebar filters and how the numbers are protected; remembers
+    the result for the page."""
     freshness_banner(wh)
     frame = Frame(wh, sidebar_filters(wh))
+    st.sidebar.caption(disclosure.note())
     st.session_state[STATE_KEY] = frame
     return frame
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from pipelines.disclosure import Protection
+
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 SEEDS = DBT_PROJECT / "seeds"
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -42,6 +44,7 @@ class Figure:
     definition: str
     unit: str
     disclosure_basis: tuple[str, ...]
+    protection: str
     mart: str
     mart_column: str
 
@@ -61,6 +64,7 @@ def _figures(rows: Iterable[Mapping[str, object]]) -> dict[str, Figure]:
             definition=str(row["definition"]),
             unit=str(row["unit"]),
             disclosure_basis=tuple(basis),
+            protection=str(row["protection"]),
             mart=str(row["mart"]),
             mart_column=str(row["mart_column"]),
         )
@@ -105,18 +109,20 @@ def seed_glossary(seeds: Path = SEEDS) -> dict[str, str]:
         return {row["term"]: row["meaning"] for row in csv.DictReader(handle)}
 
 
-def disclosure_bases(catalog: Catalog, mart: str) -> dict[str, tuple[str, ...]]:
-    """Column -> the person counts it rests on, for every figure a row of the mart shows.
+def protections(catalog: Catalog, mart: str) -> dict[str, Protection]:
+    """Column -> how it is protected, for every figure a row of the mart shows.
 
     The mart's own figures first; a column holding a figure catalogued in another mart
     (served and goal_exits beside a cost, dropouts beside the exits) keeps that figure's
-    basis, so a count is protected wherever it is shown.
+    protection, so a count is protected wherever it is shown.
     """
-    elsewhere = {figure.mart_column: figure.disclosure_basis for figure in catalog.values()}
+
+    def protection(figure: Figure) -> Protection:
+        return Protection(figure.protection, figure.disclosure_basis)
+
+    elsewhere = {figure.mart_column: protection(figure) for figure in catalog.values()}
     own = {
-        figure.mart_column: figure.disclosure_basis
-        for figure in catalog.values()
-        if figure.mart == mart
+        figure.mart_column: protection(figure) for figure in catalog.values() if figure.mart == mart
     }
     return elsewhere | own
 

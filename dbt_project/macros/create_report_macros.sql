@@ -6,8 +6,10 @@
       select * from marts.budget_status('Samverkansteam Avesta', date '2024-06-30');
 
     period_summary returns one row: the flows of period_flows, the exit figures of
-    outcomes (total) and throughput_times, and the cost figures of cost_per_participant.
-    period_summary_by_gender (same arguments) returns one row per gender with the flows;
+    outcomes (total) and throughput_times, and the cost figures of cost_per_participant,
+    each person count with its cell key (<count>_cell_key, Cell Key Method).
+    period_summary_by_gender (same arguments) returns one row per gender with the flows
+    and their cell keys;
     period_exits_by_reason (same arguments) one row per exit reason, as exits_by_reason;
     period_scb_reconciliation (same arguments) the SCB reconciliation of the period (no
     row when nobody was enrolled or reported), as scb_reconciliation_periods.
@@ -53,19 +55,24 @@
             create or replace macro marts.period_summary_by_gender(
                 insats_name, unit_name, date_from, date_to
             ) as table
-            select gender, active_at_start, enrolled, exited, active_at_end, served
+            select
+                gender, active_at_start, enrolled, exited, active_at_end, served,
+                active_at_start_cell_key, enrolled_cell_key, exited_cell_key,
+                active_at_end_cell_key, served_cell_key
             from ({{ flows_by_gender(period_request, 'intermediate.int_enrolment_episodes_merged') }})
             order by gender;
             create or replace macro marts.period_exits_by_reason(
                 insats_name, unit_name, date_from, date_to
             ) as table
-            select exit_reason, exits
+            select exit_reason, exits, exits_cell_key
             from ({{ exits_by_reason_figures(period_request, 'intermediate.int_enrolment_episodes_merged') }})
             order by exits desc, exit_reason;
             create or replace macro marts.period_scb_reconciliation(
                 insats_name, unit_name, date_from, date_to
             ) as table
-            select both_sources, only_case_system, only_scb, persons
+            select
+                both_sources, only_case_system, only_scb, persons, both_sources_cell_key,
+                only_case_system_cell_key, only_scb_cell_key, persons_cell_key
             from ({{ reconciliation_in_periods(
                 period_request, 'intermediate.int_reconciliation_intervals'
             ) }});

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.disclosure import is_small
+from pipelines.disclosure import CELL_KEY_SUFFIX, is_small
 from pipelines.figure_catalog import Catalog, read_catalog, read_glossary
 
 ALL_UNITS = "Alla enheter"
@@ -61,7 +61,8 @@ REPORT_FIGURES = [
     *SCB_KEYS,
     *BUDGET_KEYS,
 ]
-GLOSSARY_TERMS = ["Inskrivningsperiod", "<5"]
+GLOSSARY_TERMS = ["Inskrivningsperiod", "Cellnyckelmetoden"]
+KEY = CELL_KEY_SUFFIX
 
 
 class ReportError(Exception):
@@ -144,33 +145,47 @@ def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
-def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, int]:
-    """Exits per Avslutsorsak label in the period, most frequent first."""
+def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
+    """Exits per Avslutsorsak label in the period, most frequent first, and their cell keys."""
     rows = _macro_rows(con, "period_exits_by_reason", params)
-    return {row["exit_reason"]: int(row["exits"]) for row in rows}
+    counts = {row["exit_reason"]: int(row["exits"]) for row in rows}
+    return counts, {row["exit_reason"]: int(row["exits" + KEY]) for row in rows}
 
 
-def _gender(con: duckdb.DuckDBPyConnection, params: list) -> dict[str, dict[str, int]]:
-    """Enrolled, active at end and served per gender ('okänt' when not recorded)."""
+def _gender(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
+    """Enrolled, active at end and served per gender ('okänt' when not recorded), and
+    their cell keys."""
     rows = _macro_rows(con, "period_summary_by_gender", params)
-    return {key: {(row["gender"] or "okänt"): int(row[key]) for row in rows} for key in GENDER_KEYS}
+
+    def per_gender(column: str) -> dict[str, dict[str, int]]:
+        return {
+            key: {(row["gender"] or "okänt"): int(row[key + column]) for row in rows}
+            for key in GENDER_KEYS
+        }
+
+    return per_gender(""), per_gender(KEY)
 
 
-def _scb_reconciliation(con: duckdb.DuckDBPyConnection, params: list) -> dict:
+def _scb_reconciliation(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
     """Persons of the insats in the period (at the unit: seen under one of the unit's ESF
-    projects) by where they are found (marts.period_scb_reconciliation)."""
+    projects) by where they are found (marts.period_scb_reconciliation), and cell keys."""
     rows = _macro_rows(con, "period_scb_reconciliation", params)
-    return {key: int(rows[0][key]) if rows else 0 for key in SCB_KEYS}
+    counts = {key: int(rows[0][key]) if rows else 0 for key in SCB_KEYS}
+    return counts, {key: int(rows[0][key + KEY]) if rows else 0 for key in SCB_KEYS}
 
 
-def _scb_reconciliation_all_time(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> dict:
+def _scb_reconciliation_all_time(
+    con: duckdb.DuckDBPyConnection, insats: str, unit: str
+) -> tuple[dict, dict]:
     """The same since the first delivery (marts.scb_reconciliation_by_unit)."""
+    columns = [name for key in SCB_KEYS for name in (key, key + KEY)]
     row = con.execute(
-        f"select {', '.join(SCB_KEYS)} from marts.scb_reconciliation_by_unit "
+        f"select {', '.join(columns)} from marts.scb_reconciliation_by_unit "
         "where insats = $1 and unit = $2",
         [insats, unit],
     ).fetchone()
-    return dict(zip(SCB_KEYS, (int(value) for value in row or (0,) * len(SCB_KEYS)), strict=True))
+    values = dict(zip(columns, (int(value) for value in row or (0,) * len(columns)), strict=True))
+    return {key: values[key] for key in SCB_KEYS}, {key: values[key + KEY] for key in SCB_KEYS}
 
 
 def _budget(con: duckdb.DuckDBPyConnection, insats: str, as_of: date) -> tuple[list, date | None]:
@@ -224,6 +239,7 @@ def report_definitions(catalog: Catalog, glossary: Mapping[str, str]) -> tuple[d
             "definition": catalog[key].definition,
             "unit": catalog[key].unit,
             "disclosure_basis": list(catalog[key].disclosure_basis),
+            "protection": catalog[key].protection,
         }
         for key in REPORT_FIGURES
     }
@@ -241,6 +257,10 @@ def period_report(
         summary = _macro_rows(con, "period_summary", params)[0]
         budget, forecast_date = _budget(con, insats, date_to)
         figures, glossary = report_definitions(read_catalog(con), read_glossary(con))
+        exits_by_reason, reason_keys = _exits_by_reason(con, params)
+        gender, gender_keys = _gender(con, params)
+        scb, scb_keys = _scb_reconciliation(con, params)
+        scb_all_time, scb_all_time_keys = _scb_reconciliation_all_time(con, insats, unit)
         report = {
             "insats": insats,
             "unit": unit,
@@ -250,18 +270,26 @@ def period_report(
             "published_at": _published_at(con),
             **{key: int(summary[key]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
             **{key: _number(summary[key]) for key in EXIT_VALUE_KEYS},
-            "exits_by_reason": _exits_by_reason(con, params),
+            "exits_by_reason": exits_by_reason,
             "goal_definition": summary["goal_definition"],
             "throughput_window_start": str(summary["throughput_window_start"]),
-            "gender": _gender(con, params),
-            "scb_reconciliation": _scb_reconciliation(con, params),
-            "scb_reconciliation_all_time": _scb_reconciliation_all_time(con, insats, unit),
+            "gender": gender,
+            "scb_reconciliation": scb,
+            "scb_reconciliation_all_time": scb_all_time,
             "budget_year": date_to.year,
             "budget_as_of": date_to.isoformat(),
             "forecast_date": None if forecast_date is None else str(forecast_date),
             "budget": budget,
             "figures": figures,
             "glossary": glossary,
+            # What the protected views (Markdown, Excel) perturb the counts by.
+            "cell_keys": {
+                **{key: int(summary[key + KEY]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
+                "exits_by_reason": reason_keys,
+                "gender": gender_keys,
+                "scb_reconciliation": scb_keys,
+                "scb_reconciliation_all_time": scb_all_time_keys,
+            },
         }
     report["small_cells"] = small_cells(report)
     return report

@@ -1,7 +1,7 @@
 """The period report as an Excel workbook: one sheet per section, numbers kept as numbers
-so the styrgrupp's secretary can build on them, masked cells as the text "<5". Every text
-cell is written as a string with any formula prefix neutralised (insats, unit and labels
-come from the data)."""
+so the styrgrupp's secretary can build on them, every person count protected (a mean on
+few persons as the text ".."). Every text cell is written as a string with any formula
+prefix neutralised (insats, unit and labels come from the data)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""The report dict laid out as the styrgrupp reads it: Swedish headings and labels, small
-cells masked. Markdown and Excel both render these sections, so they never differ.
+"""The report dict laid out as the styrgrupp reads it: Swedish headings and labels, every
+person count protected. Markdown and Excel both render these sections, so they never differ.
 
-Labels, definitions and what each figure rests on come from the figure catalogue the
-report carries (`report["figures"]`); masking is `pipelines.disclosure`'s rule: a person
-count of 1-4 shows as "<5" (zero describes nobody and stays), and a figure whose basis
-holds such a count is masked with it.
+Labels, definitions and how each figure is protected come from the figure catalogue the
+report carries (`report["figures"]`); protection is `pipelines.disclosure`'s Cell Key
+Method with the cell keys the report carries (`report["cell_keys"]`): every count
+perturbed, shares on the perturbed counts, means on fewer than the threshold not shown.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from pipelines.disclosure import MASK, is_small, protect
+from pipelines.disclosure import Protection, note, perturbed, protect_record
 from pipelines.report.figures import BUDGET_KEYS, FLOW_KEYS, GENDER_KEYS, SCB_KEYS
 
 Cell = str | int | float | None
@@ -58,9 +58,24 @@ def kronor(value: float | None) -> int | None:
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def masked(count: int | None) -> Cell:
-    """A person count as shown: "<5" for 1-4."""
-    return MASK if is_small(count) else count
+def shown(report: dict) -> dict[str, Cell]:
+    """Every catalogued figure of the report as a manager may see it (Cell Key Method)."""
+    keys = report["cell_keys"]
+    record = {key: report[key] for key in report["figures"] if key in report}
+    record |= {key + "_cell_key": value for key, value in keys.items() if isinstance(value, int)}
+    protections = {
+        key: Protection(figure["protection"], tuple(figure["disclosure_basis"]))
+        for key, figure in report["figures"].items()
+    }
+    return protect_record(record, protections)
+
+
+def published(report: dict, path: str) -> Cell:
+    """A count of a breakdown (`exits_by_reason.Arbete`, `gender.served.K`), perturbed."""
+    value, key = report, report["cell_keys"]
+    for part in path.split("."):
+        value, key = value.get(part, 0), key.get(part, 0)
+    return perturbed(value, key)  # type: ignore[return-value]
 
 
 def label(report: dict, figure_id: str) -> str:
@@ -68,12 +83,11 @@ def label(report: dict, figure_id: str) -> str:
 
 
 def cell(report: dict, figure_id: str) -> Cell:
-    """A figure of the report as shown: masked on its basis, money in whole kronor."""
-    figure = report["figures"][figure_id]
-    value = report[figure_id]
-    if figure["unit"] == "kronor":
+    """A figure of the report as shown: protected, money in whole kronor."""
+    value = shown(report)[figure_id]
+    if report["figures"][figure_id]["unit"] == "kronor" and not isinstance(value, str):
         value = kronor(value)
-    return protect(value, report, figure["disclosure_basis"])  # type: ignore[return-value]
+    return value
 
 
 def _figure_rows(report: dict, title: str, columns: list[str], ids: list[str]) -> Section:
@@ -83,12 +97,17 @@ def _figure_rows(report: dict, title: str, columns: list[str], ids: list[str]) -
 
 
 def _flows(report: dict) -> Section:
-    return _figure_rows(report, "Deltagarflöde", ["Mått", "Antal"], FLOW_KEYS)
+    section = _figure_rows(report, "Deltagarflöde", ["Mått", "Antal"], FLOW_KEYS)
+    section.notes = [note()]
+    return section
 
 
 def _exit_reasons(report: dict) -> Section:
-    rows = [[reason, masked(count)] for reason, count in report["exits_by_reason"].items()]
-    rows.append(["Totalt", masked(report["exits"])])
+    rows = [
+        [reason, published(report, f"exits_by_reason.{reason}")]
+        for reason in report["exits_by_reason"]
+    ]
+    rows.append(["Totalt", cell(report, "exits")])
     heading = label(report, "exits_by_reason")
     return Section("Avslutsorsaker", ["Avslutsorsak", heading], rows)
 
@@ -104,21 +123,28 @@ def _results(report: dict) -> Section:
 
 
 def _gender(report: dict) -> Section:
-    counts = report["gender"]
     rows = [
-        [label(report, key)] + [masked(counts[key].get(code, 0)) for code in GENDER_COLUMNS]
+        [label(report, key)]
+        + [published(report, f"gender.{key}.{code}") for code in GENDER_COLUMNS]
         for key in GENDER_KEYS
     ]
     return Section("Kön", ["", *GENDER_COLUMNS.values()], rows)
 
 
 def _scb(report: dict) -> Section:
-    period, all_time = report["scb_reconciliation"], report["scb_reconciliation_all_time"]
+    all_time = report["scb_reconciliation_all_time"]
     columns = ["Personer", "Under perioden", "Sedan första leveransen"]
     if not any(all_time.values()):
         notes = ["Insatsen har inga deltagare i aktuella ESF-rapporter till SCB."]
         return Section("Avstämning mot SCB (ESF)", columns, [], notes)
-    rows = [[label(report, key), masked(period[key]), masked(all_time[key])] for key in SCB_KEYS]
+    rows = [
+        [
+            label(report, key),
+            published(report, f"scb_reconciliation.{key}"),
+            published(report, f"scb_reconciliation_all_time.{key}"),
+        ]
+        for key in SCB_KEYS
+    ]
     notes = [
         "Under perioden: inskrivna någon gång under perioden mot rapporterade som aktiva "
         "någon gång under den. Skillnader mellan ärendesystem och SCB-rapport är ett "

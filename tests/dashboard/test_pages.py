@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import data
+from pipelines.disclosure import CELL_KEY_SUFFIX, MASK, perturbed
 from tests.dashboard.conftest import PAGES, open_app, query
 
 FLOW_METRICS = ["active_at_end", "enrolled", "exited", "queue_at_end"]
@@ -24,12 +25,12 @@ def show(app: AppTest, page: str) -> AppTest:
 
 
 def shown(value: int | float) -> str:
-    """What a manager should see for a person count: the number, or <5 for 1-4."""
-    return "<5" if 0 < value < 5 else str(round(value))
+    """A published (already perturbed) person count as the page writes it."""
+    return str(round(value))
 
 
 def digits(text: str) -> str:
-    return "<5" if text == "<5" else re.sub(r"[^\d-]", "", text)
+    return text if text == MASK else re.sub(r"[^\d-]", "", text)
 
 
 def figure_label(path: Path, figure_id: str) -> str:
@@ -41,7 +42,8 @@ def figure_label(path: Path, figure_id: str) -> str:
 
 
 def flow_row(path: Path, insats: str, unit: str, period_type: str, label: str) -> dict:
-    columns = FLOW_METRICS
+    """The period's flow counts as published to managers (perturbed by their cell keys)."""
+    columns = [name for column in FLOW_METRICS for name in (column, column + CELL_KEY_SUFFIX)]
     rows = query(
         path,
         f"select {', '.join(columns)} from marts.period_flows "
@@ -49,7 +51,8 @@ def flow_row(path: Path, insats: str, unit: str, period_type: str, label: str) -
         [insats, unit, period_type, label],
     )
     assert len(rows) == 1
-    return dict(zip(columns, rows[0], strict=True))
+    row = dict(zip(columns, rows[0], strict=True))
+    return {c: perturbed(row[c], row[c + CELL_KEY_SUFFIX]) for c in FLOW_METRICS}
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -104,11 +107,14 @@ def test_overview_follows_insats_unit_and_period_filters(app: AppTest, published
         assert digits(enrolled.delta) == str(change).lstrip("+")
 
 
-def test_small_cells_show_as_under_five(app: AppTest, published: Path) -> None:
+def test_small_cells_are_shown_perturbed_never_at_their_value(
+    app: AppTest, published: Path
+) -> None:
     rows = query(
         published,
         """
-        select insats, period_type, period_label, dimension, dimension_value, exits
+        select insats, period_type, period_label, dimension, dimension_value, exits,
+            exits_cell_key
         from marts.outcomes
         where unit = 'Alla enheter' and exits between 1 and 4
             and dimension in ('age_band', 'referrer', 'time_enrolled_band', 'unit')
@@ -118,7 +124,7 @@ def test_small_cells_show_as_under_five(app: AppTest, published: Path) -> None:
         """,
     )
     assert rows, "the warehouse should have a breakdown cell under 5 persons"
-    insats, period_type, label, dimension, value, exits = rows[0]
+    insats, period_type, label, dimension, value, exits, key = rows[0]
     app.selectbox(key="filter_insats").set_value(insats).run()
     app.selectbox(key="filter_period_type").set_value(period_type).run()
     app.selectbox(key="filter_period").set_value(label).run()
@@ -126,9 +132,9 @@ def test_small_cells_show_as_under_five(app: AppTest, published: Path) -> None:
     tables = [t.value for t in app.dataframe if "Grupp" in t.value.columns]
     exits_label = figure_label(published, "exits")
     cells = [t.loc[t["Grupp"] == value, exits_label] for t in tables]
-    cells = [c.iloc[0] for c in cells if len(c) == 1]
-    assert "<5" in cells
-    assert str(exits) not in cells
+    cells = [digits(str(c.iloc[0])) for c in cells if len(c) == 1]
+    assert shown(perturbed(exits, key)) in cells
+    assert shown(exits) not in cells
 
 
 def test_results_state_goal_definition(app: AppTest, published: Path) -> None:
@@ -149,13 +155,17 @@ def test_flow_table_equals_period_flows(app: AppTest, published: Path) -> None:
     show(app, "flode")
     expected = query(
         published,
-        "select period_label, active_at_end, exited from marts.period_flows "
+        "select period_label, active_at_end, active_at_end_cell_key, exited, exited_cell_key "
+        "from marts.period_flows "
         "where insats = ? and unit = ? and period_type = ? order by period_start",
         [f.insats, f.unit, f.period_type],
     )
     table = app.dataframe[0].value
     assert table["Period"].iloc[-1] == f.period_label
-    by_label = {label: (active, exited) for label, active, exited in expected}
+    by_label = {
+        label: (perturbed(active, active_key), perturbed(exited, exited_key))
+        for label, active, active_key, exited, exited_key in expected
+    }
     for _, row in table.iterrows():
         active, exited = by_label[row["Period"]]
         assert digits(str(row[figure_label(published, "active_at_end")])) == shown(active)
@@ -182,7 +192,7 @@ def test_throughput_trend_equals_mart(app: AppTest, published: Path) -> None:
         if exits >= 5:
             assert row[mean_label] == f"{mean:.1f} mån".replace(".", ",")
         else:
-            assert row[mean_label] == "<5"
+            assert row[mean_label] == MASK
 
 
 def test_economy_totals_equal_budget_mart(app: AppTest, published: Path) -> None:
@@ -344,24 +354,25 @@ def test_gender_filter_shows_that_groups_outcomes(app: AppTest, published: Path)
     f = app.session_state["frame"].filters
     app.selectbox(key="filter_gender").set_value("K").run()
     show(app, "resultat")
-    (exits,) = query(
+    (exits, key) = query(
         published,
-        "select exits from marts.outcomes where insats = ? and unit = ? and period_type = ? "
-        "and period_label = ? and dimension = 'gender' and dimension_value = 'K'",
+        "select exits, exits_cell_key from marts.outcomes where insats = ? and unit = ? "
+        "and period_type = ? and period_label = ? and dimension = 'gender' "
+        "and dimension_value = 'K'",
         [f.insats, f.unit, f.period_type, f.period_label],
     )[0]
     metrics = {m.label: m.value for m in app.metric}
-    assert digits(metrics[figure_label(published, "exits")]) == shown(exits)
+    assert digits(metrics[figure_label(published, "exits")]) == shown(perturbed(exits, key))
 
 
 def test_municipality_filter_shows_the_municipality_row(app: AppTest, published: Path) -> None:
     """A municipality is a mart row (a person counted where their episode's units are), not
     a sum the dashboard makes of its units."""
     f = app.session_state["frame"].filters
-    municipality, active = query(
+    municipality, active, key = query(
         published,
         """
-        select flows.municipality_name, flows.active_at_end
+        select flows.municipality_name, flows.active_at_end, flows.active_at_end_cell_key
         from marts.municipality_flows as flows
         where flows.insats = ? and flows.period_type = ? and flows.period_label = ?
             and flows.municipality_name in (select municipality_name from marts.units)
@@ -375,7 +386,7 @@ def test_municipality_filter_shows_the_municipality_row(app: AppTest, published:
     table = app.dataframe[0].value
     assert table["Period"].iloc[-1] == f.period_label
     active_label = figure_label(published, "active_at_end")
-    assert digits(str(table[active_label].iloc[-1])) == shown(active)
+    assert digits(str(table[active_label].iloc[-1])) == shown(perturbed(active, key))
 
 
 def test_a_running_period_is_marked_preliminary(app: AppTest, published: Path) -> None:
@@ -399,9 +410,10 @@ def test_a_running_period_is_marked_preliminary(app: AppTest, published: Path) -
 def test_reconciliation_of_the_chosen_period_beside_all_time(app: AppTest, published: Path) -> None:
     """The page reconciles the chosen period (the mart row) and states all time beside it."""
     f = app.session_state["frame"].filters
-    insats, period, all_time = query(
+    insats, period, period_key, all_time, all_time_key = query(
         published,
-        "select periods.insats, periods.persons, units.persons "
+        "select periods.insats, periods.persons, periods.persons_cell_key, units.persons, "
+        "units.persons_cell_key "
         "from marts.scb_reconciliation_periods as periods "
         "join marts.scb_reconciliation_by_unit as units using (insats, unit) "
         "where periods.unit = 'Alla enheter' and periods.period_type = ? "
@@ -414,5 +426,7 @@ def test_reconciliation_of_the_chosen_period_beside_all_time(app: AppTest, publi
     table = next(t.value for t in app.dataframe if "Avser" in t.value.columns)
     column = table[figure_label(published, "reconciled_persons")]
     persons = dict(zip(table["Avser"], column, strict=True))
-    assert digits(str(persons["Under perioden"])) == shown(period)
-    assert digits(str(persons["Sedan första leveransen"])) == shown(all_time)
+    assert digits(str(persons["Under perioden"])) == shown(perturbed(period, period_key))
+    assert digits(str(persons["Sedan första leveransen"])) == shown(
+        perturbed(all_time, all_time_key)
+    )

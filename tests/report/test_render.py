@@ -1,5 +1,5 @@
-"""The renderers as pure functions of the report dict: masking of small cells, Swedish
-number formatting and the workbook's sheets, without a pipeline run."""
+"""The renderers as pure functions of the report dict: every count protected by its cell
+key, Swedish number formatting and the workbook's sheets, without a pipeline run."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from pipelines.disclosure import MASK, perturbed
 from pipelines.figure_catalog import seed_catalog, seed_glossary
-from pipelines.report.figures import report_definitions, small_cells
+from pipelines.report.figures import EXIT_COUNT_KEYS, FLOW_KEYS, report_definitions, small_cells
 from pipelines.report.render_markdown import render_markdown, swedish_number
 from pipelines.report.render_xlsx import render_xlsx
 from tests.report.expected import SHEETS
@@ -85,7 +86,31 @@ def report() -> dict:
     }
     report["figures"], report["glossary"] = report_definitions(seed_catalog(), seed_glossary())
     report["small_cells"] = small_cells(report)
+    report["cell_keys"] = cell_keys(report)
     return report
+
+
+def key(name: str) -> int:
+    """A fixed cell key per cell, as dbt would give the same persons."""
+    return sum(map(ord, name)) * 37 % 256
+
+
+def cell_keys(report: dict) -> dict:
+    return {
+        **{name: key(name) for name in FLOW_KEYS + EXIT_COUNT_KEYS},
+        "exits_by_reason": {reason: key(reason) for reason in report["exits_by_reason"]},
+        "gender": {
+            group: {code: key(group + code) for code in ("K", "M", "okänt")}
+            for group in report["gender"]
+        },
+        "scb_reconciliation": {name: 0 for name in report["scb_reconciliation"]},
+        "scb_reconciliation_all_time": {name: 0 for name in report["scb_reconciliation"]},
+    }
+
+
+def shown(report: dict, name: str) -> str:
+    """A count as the Markdown shows it: perturbed by its cell key."""
+    return str(perturbed(report[name], key(name)))
 
 
 def test_small_cells_names_counts_of_one_to_four(report: dict) -> None:
@@ -98,35 +123,48 @@ def test_small_cells_names_counts_of_one_to_four(report: dict) -> None:
     }
 
 
-def test_markdown_masks_small_cells_and_keeps_zero(report: dict) -> None:
+def test_markdown_perturbs_every_count_and_keeps_zero(report: dict) -> None:
     text = render_markdown(report)
-    assert "| Flytt | <5 |" in text
-    assert "| Avbrott | <5 |" in text
-    assert "| Arbete | 15 |" in text
-    assert "| Tidiga avhopp | <5 |" in text
+    flytt = perturbed(1, key("Flytt"))
+    assert flytt in (0, 5) and f"| Flytt | {flytt} |" in text
+    assert f"| Arbete | {perturbed(15, key('Arbete'))} |" in text
+    assert f"| Tidiga avhopp | {shown(report, 'dropouts')} |" in text
     assert "| I kö vid periodens slut | 0 |" in text
-    assert "| Aktiva vid periodens slut | 70 | 52 | <5 |" in text
+    women, men = perturbed(70, key("active_at_endK")), perturbed(52, key("active_at_endM"))
+    unknown = perturbed(2, key("active_at_endokänt"))
+    assert f"| Aktiva vid periodens slut | {women} | {men} | {unknown} |" in text
+    assert "summor och samband stämmer inte alltid exakt" in text
 
 
-def test_markdown_masks_shares_built_on_small_counts(report: dict) -> None:
-    report["goal_exits"] = 4
-    assert "| Andel i mål | <5 |" in render_markdown(report)
-    report["goal_exits"] = 24
-    assert "| Andel i mål | 70,6\u00a0% |" in render_markdown(report)
+def test_shares_are_computed_on_the_perturbed_counts(report: dict) -> None:
+    report["goal_exits"], report["goal_share"] = 4, 4 / 34
+    goal, base = perturbed(4, key("goal_exits")), perturbed(34, key("goal_share_base"))
+    share = f"{goal / base * 100:.1f}".replace(".", ",")
+    assert f"| Andel i mål | {share}\u00a0% |" in render_markdown(report)
 
 
-def test_goal_share_is_masked_on_its_own_base(report: dict) -> None:
-    """With dropouts in the goal base, a base of 1-4 masks the share even when the exits
-    excluding dropouts are many (the catalogue's basis, not a hand-written one)."""
-    report["goal_share_base"] = 3
-    assert "| Andel i mål | <5 |" in render_markdown(report)
+def test_goal_share_rests_on_its_own_base(report: dict) -> None:
+    """With dropouts in the goal base, the share is the perturbed goal exits over the
+    perturbed base (the catalogue's basis, not a hand-written one)."""
+    report["goal_share_base"] = 30
+    goal, base = perturbed(24, key("goal_exits")), perturbed(30, key("goal_share_base"))
+    share = f"{goal / base * 100:.1f}".replace(".", ",")
+    assert f"| Andel i mål | {share}\u00a0% |" in render_markdown(report)
+
+
+def test_means_on_few_persons_are_not_shown(report: dict) -> None:
+    report["throughput_exits"] = 3
+    text = render_markdown(report)
+    assert f"| Genomströmningstid, medel (månader) | {MASK} |" in text or (
+        f"| {report['figures']['mean_months']['label']} | {MASK} |" in text
+    )
 
 
 def test_labels_and_definitions_come_from_the_catalogue(report: dict) -> None:
     report["figures"]["served"]["label"] = "Betjänade (ändrad i katalogen)"
     report["figures"]["served"]["definition"] = "En ändrad definition."
     text = render_markdown(report)
-    assert "| Betjänade (ändrad i katalogen) | 161 |" in text
+    assert f"| Betjänade (ändrad i katalogen) | {shown(report, 'served')} |" in text
     assert "- Betjänade (ändrad i katalogen): En ändrad definition." in text
 
 
@@ -146,7 +184,7 @@ def test_swedish_number_formats() -> None:
     assert swedish_number(0.5, share=True) == "50,0\u00a0%"
 
 
-def test_workbook_sheets_and_masked_cells(report: dict, tmp_path: Path) -> None:
+def test_workbook_sheets_and_protected_cells(report: dict, tmp_path: Path) -> None:
     path = tmp_path / "rapport.xlsx"
     path.write_bytes(render_xlsx(report))
     workbook = CalamineWorkbook.from_path(str(path))
@@ -154,8 +192,8 @@ def test_workbook_sheets_and_masked_cells(report: dict, tmp_path: Path) -> None:
     reasons = {
         row[0]: row[1] for row in workbook.get_sheet_by_name("Avslutsorsaker").to_python()[3:]
     }
-    assert reasons["Flytt"] == "<5"
-    assert reasons["Arbete"] == 15
+    assert reasons["Flytt"] == perturbed(1, key("Flytt"))
+    assert reasons["Arbete"] == perturbed(15, key("Arbete"))
     cover = workbook.get_sheet_by_name("Rapport").to_python()
     assert ["Period", "2024-01-01 – 2024-04-30"] in [row[:2] for row in cover]
 
@@ -171,6 +209,7 @@ def test_workbook_text_from_the_data_never_becomes_a_formula(report: dict) -> No
     """Insats, unit (cover sheet), exit reasons and cost lines come from agencies' data."""
     report["insats"], report["unit"] = PAYLOADS[0], PAYLOADS[1]
     report["exits_by_reason"] = {payload: 15 for payload in PAYLOADS}
+    report["cell_keys"] = cell_keys(report)
     report["budget"][0]["cost_line"] = PAYLOADS[2]
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
     texts = workbook_texts(workbook)

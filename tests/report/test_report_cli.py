@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from pipelines.disclosure import perturbed
 from pipelines.report.figures import FLOW_KEYS
 from tests.reference import build_duellen as case
 from tests.reference.pipeline import BuiltCase, report_json, run_report
@@ -30,6 +31,7 @@ REQUIRED_KEYS = {
     "scb_reconciliation",
     "budget",
     "small_cells",
+    "cell_keys",
 }
 HEADINGS = [
     "# Periodrapport Duellen",
@@ -95,7 +97,7 @@ def test_json_budget_has_lines_and_total(tertial: dict) -> None:
         )
 
 
-def test_markdown_has_swedish_headings_and_masks_small_cells(
+def test_markdown_has_swedish_headings_and_protects_every_count(
     duellen: BuiltCase, tertial: dict
 ) -> None:
     result = run_report(duellen, *TERTIAL, "--format", "markdown")
@@ -105,9 +107,9 @@ def test_markdown_has_swedish_headings_and_masks_small_cells(
         assert heading in text.splitlines()
     assert "2008-05-01 – 2008-08-31" in text
     assert tertial["goal_definition"] in text
+    keys = tertial["cell_keys"]["exits_by_reason"]
     for reason, count in tertial["exits_by_reason"].items():
-        expected = "<5" if 0 < count < 5 else str(count)
-        assert f"| {reason} | {expected} |" in text
+        assert f"| {reason} | {perturbed(count, keys[reason])} |" in text
 
 
 def test_xlsx_opens_with_every_sheet(duellen: BuiltCase, tertial: dict, tmp_path: Path) -> None:
@@ -118,8 +120,9 @@ def test_xlsx_opens_with_every_sheet(duellen: BuiltCase, tertial: dict, tmp_path
     assert workbook.sheet_names == SHEETS
     reasons = workbook.get_sheet_by_name("Avslutsorsaker").to_python()
     cells = {row[0]: row[1] for row in reasons[3:] if row and row[0]}
+    keys = tertial["cell_keys"]["exits_by_reason"]
     for reason, count in tertial["exits_by_reason"].items():
-        assert cells[reason] == ("<5" if 0 < count < 5 else count)
+        assert cells[reason] == perturbed(count, keys[reason])
 
 
 def test_json_to_file(duellen: BuiltCase, tertial: dict, tmp_path: Path) -> None:

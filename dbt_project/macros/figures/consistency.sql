@@ -51,8 +51,18 @@
 
 {#- The test body: every period of the spine (of the insats as a whole unless `by_unit`)
     from `mart` against period_summary_rows, for `columns`; a column in `counts` is 0 where
-    the mart has no row (a period without exits). `condition` narrows the mart's rows. -#}
-{% macro mart_matches_period_summary(mart, columns, counts=[], condition='', by_unit=true) -%}
+    the mart has no row (a period without exits). Each count in `cell_keys` has its cell key
+    <count>_cell_key compared too (Cell Key Method): 0 where the mart has no row, as a count
+    of 0 has key 0, but a null key in a mart row is a mismatch. `condition` narrows the
+    mart's rows. -#}
+{% macro mart_matches_period_summary(
+    mart, columns, counts=[], condition='', by_unit=true, cell_keys=[]
+) -%}
+    {%- set key_columns = [] -%}
+    {%- for count in cell_keys -%}
+        {%- do key_columns.append(count ~ '_cell_key') -%}
+    {%- endfor -%}
+    {%- set columns = columns + key_columns -%}
     with
 
     requests as (
@@ -66,7 +76,11 @@
         select
             requests.request_id,
             {%- for column in columns %}
-            {%- if column in counts %}
+            {%- if column in key_columns %}
+            case
+                when mart_rows.insats is null then 0 else mart_rows.{{ column }}
+            end as {{ column }}
+            {%- elif column in counts %}
             coalesce(mart_rows.{{ column }}, 0) as {{ column }}
             {%- else %}
             mart_rows.{{ column }}

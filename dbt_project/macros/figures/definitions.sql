@@ -48,6 +48,23 @@
     nullif(lower(trim(regexp_replace({{ label }}, '[\s\x{00a0}]+', ' ', 'g'))), '')
 {%- endmacro %}
 
+{#- Cell Key Method (var disclosure): a person's record key, fixed by the pseudonym (any
+    person_key), 0 to key_range - 1. -#}
+{% macro record_key(person_key) -%}
+    cast(md5_number({{ person_key }}) % {{ var('disclosure')['key_range'] }} as integer)
+{%- endmacro %}
+
+{#- The cell key of a count: the sum of its records' keys (any integer expression, a
+    difference of running sums included) modulo key_range, so the same persons give the same
+    key wherever they are counted. -#}
+{% macro cell_key(key_sum) -%}
+    {%- set key_range = var('disclosure')['key_range'] -%}
+    cast(
+        ((coalesce({{ key_sum }}, 0) % {{ key_range }}) + {{ key_range }}) % {{ key_range }}
+        as integer
+    )
+{%- endmacro %}
+
 {#- A share that is null rather than a division by zero. -#}
 {% macro share(numerator, denominator) -%}
     case when ({{ denominator }}) > 0 then ({{ numerator }}) * 1.0 / ({{ denominator }}) end
@@ -70,10 +87,13 @@
     least({{ period_start }}, cast({{ period_end }} + interval 1 day - interval 12 month as date))
 {%- endmacro %}
 
-{#- Genomströmningstid over exited episodes that are not dropouts: their number, and mean
-    and median months enrolled (an even count's median is the mean of the two middle values). -#}
-{% macro throughput_measures(days_enrolled) -%}
+{#- Genomströmningstid over exited episodes that are not dropouts: their number and its cell
+    key (the episodes' record keys summed modulo key_range), and mean and median months
+    enrolled (an even count's median is the mean of the two middle values). -#}
+{% macro throughput_measures(days_enrolled, record_key) -%}
     count({{ days_enrolled }}) as throughput_exits,
+    {{ cell_key('sum(' ~ record_key ~ ') filter (where ' ~ days_enrolled ~ ' is not null)') }}
+        as throughput_exits_cell_key,
     {{ months_from_days('avg(' ~ days_enrolled ~ ')') }} as mean_months,
     {{ months_from_days('median(' ~ days_enrolled ~ ')') }} as median_months
 {%- endmacro %}
@@ -103,12 +123,24 @@
 {%- endmacro %}
 
 {#- Avstämning mot SCB: persons by where they are found (status both, only_case_system or
-    only_scb), and all of them. -#}
-{% macro reconciliation_counts(status) -%}
-    count(*) filter (where {{ status }} = 'both') as both_sources,
-    count(*) filter (where {{ status }} = 'only_case_system') as only_case_system,
-    count(*) filter (where {{ status }} = 'only_scb') as only_scb,
-    count(*) as persons
+    only_scb), and all of them, over rows of one person each; beside each count its cell key
+    (Cell Key Method): the persons' record keys (macro record_key of person_key, the same
+    in either source and in every mart) summed modulo key_range. -#}
+{% macro reconciliation_counts(status, person_key) -%}
+    {%- set statuses = {
+        'both_sources': status ~ " = 'both'",
+        'only_case_system': status ~ " = 'only_case_system'",
+        'only_scb': status ~ " = 'only_scb'",
+        'persons': 'true',
+    } -%}
+    {%- for count, predicate in statuses.items() %}
+    count(*) filter (where {{ predicate }}) as {{ count }},
+    {%- endfor %}
+    {%- for count, predicate in statuses.items() %}
+    {{ cell_key('sum(' ~ record_key(person_key) ~ ') filter (where ' ~ predicate ~ ')') }}
+        as {{ count }}_cell_key
+    {{- "," if not loop.last }}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- The exit reasons that count as work or studies (var work_or_studies_exit_reasons), as a
@@ -139,12 +171,12 @@
     period_start, period_end), a person counts once per insats, in the case system when
     enrolled at some time in the period under one of its ESF projects, at SCB when reported
     active at some time in it; a unit counts the persons seen under one of its projects.
-    Used by marts.scb_reconciliation_periods and the table macro
+    Each count has its cell key (macro reconciliation_counts). Used by marts.scb_reconciliation_periods and the table macro
     marts.period_scb_reconciliation(). -#}
 {% macro reconciliation_in_periods(requests, intervals) -%}
     select
         persons.request_id,
-        {{ reconciliation_counts('persons.status') }}
+        {{ reconciliation_counts('persons.status', 'persons.person_key') }}
     from (
         select
             requests.request_id,

@@ -1,33 +1,49 @@
-{#- The measures of exits (avslut) in a period, over rows of exited episodes or of their
-    monthly aggregates. `count` is the expression counting one row: 1 for episodes, the
-    stored count for aggregates; `flag(name)` then reads a boolean or a sub-count.
+{#- The measures of exits (avslut) in a period, over rows of exited episodes (each count
+    counts the episodes of its predicate in exit_counts) or of their monthly aggregates
+    (`aggregated`: the stored counts are summed).
     goal_share (andel i mål) = goal exits / exits in the insats' goal base (exits excluding
     dropouts when exclude_dropouts_from_goal_share, else all exits);
     work_or_studies_share (andel till arbete eller studier) = exits to Arbete or Studier /
     all exits. Reports state the goal share both ways, whatever the insats' own base:
     goal_share_including_dropouts = goal exits / all exits, and
     goal_share_excluding_dropouts = goal exits that are not dropouts / exits excluding
-    dropouts. -#}
+    dropouts. Beside each count X its cell key X_cell_key (Cell Key Method, macro cell_key):
+    the record keys of the exits counted in X summed modulo key_range, from the episodes'
+    `record_key` or, aggregated, from the stored cell keys (a sum of cell keys modulo
+    key_range is the cell key of the sum). -#}
 {% macro exit_measures(aggregated=false) -%}
     {%- if aggregated -%}
-        cast(sum(exits) as bigint) as exits,
-        cast(sum(dropouts) as bigint) as dropouts,
-        cast(sum(exits_excluding_dropouts) as bigint) as exits_excluding_dropouts,
-        cast(sum(goal_share_base) as bigint) as goal_share_base,
-        cast(sum(goal_exits) as bigint) as goal_exits,
-        cast(sum(goal_exits_including_dropouts) as bigint) as goal_exits_including_dropouts,
-        cast(sum(goal_exits_excluding_dropouts) as bigint) as goal_exits_excluding_dropouts,
-        cast(sum(work_or_studies_exits) as bigint) as work_or_studies_exits
+        {%- for count in exit_counts() %}
+        cast(sum({{ count }}) as bigint) as {{ count }},
+        {%- endfor %}
+        {%- for count in exit_counts() %}
+        {{ cell_key('sum(' ~ count ~ '_cell_key)') }} as {{ count }}_cell_key
+        {{- "," if not loop.last }}
+        {%- endfor %}
     {%- else -%}
-        count(*) as exits,
-        count_if(is_dropout) as dropouts,
-        count_if(not is_dropout) as exits_excluding_dropouts,
-        count_if(is_in_goal_share_base) as goal_share_base,
-        count_if(is_goal and is_in_goal_share_base) as goal_exits,
-        count_if(is_goal) as goal_exits_including_dropouts,
-        count_if(is_goal and not is_dropout) as goal_exits_excluding_dropouts,
-        count_if(is_work_or_studies) as work_or_studies_exits
+        {%- for count, predicate in exit_counts().items() %}
+        count_if({{ predicate }}) as {{ count }},
+        {%- endfor %}
+        {%- for count, predicate in exit_counts().items() %}
+        {{ cell_key('sum(record_key) filter (where ' ~ predicate ~ ')') }} as {{ count }}_cell_key
+        {{- "," if not loop.last }}
+        {%- endfor %}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The exit counts of exit_measures and the episodes each counts (a predicate on an exited
+    episode), in the order of the columns. -#}
+{% macro exit_counts() -%}
+    {%- do return({
+        'exits': 'true',
+        'dropouts': 'is_dropout',
+        'exits_excluding_dropouts': 'not is_dropout',
+        'goal_share_base': 'is_in_goal_share_base',
+        'goal_exits': 'is_goal and is_in_goal_share_base',
+        'goal_exits_including_dropouts': 'is_goal',
+        'goal_exits_excluding_dropouts': 'is_goal and not is_dropout',
+        'work_or_studies_exits': 'is_work_or_studies',
+    }) -%}
 {%- endmacro %}
 
 {% macro exit_shares(measures='') -%}
@@ -68,7 +84,7 @@
 {% macro throughput_figures(requests, episodes) -%}
     select
         requests.request_id,
-        {{ throughput_measures('episodes.days_enrolled') }}
+        {{ throughput_measures('episodes.days_enrolled', 'episodes.record_key') }}
     from {{ requests }} as requests
     inner join {{ episodes }} as episodes
         on
@@ -81,13 +97,14 @@
 {%- endmacro %}
 
 {#- Exits (avslut) per exit reason in any periods, straight from the episodes; a missing
-    reason is 'Okänd', as in marts.exits_by_reason. Used by the table macro
-    marts.period_exits_by_reason(). -#}
+    reason is 'Okänd', as in marts.exits_by_reason; exits_cell_key is the exits' cell key.
+    Used by the table macro marts.period_exits_by_reason(). -#}
 {% macro exits_by_reason_figures(requests, episodes) -%}
     select
         requests.request_id,
         coalesce(episodes.exit_reason, 'Okänd') as exit_reason,
-        count(*) as exits
+        count(*) as exits,
+        {{ cell_key('sum(episodes.record_key)') }} as exits_cell_key
     from {{ requests }} as requests
     inner join {{ episodes }} as episodes
         on
@@ -98,7 +115,8 @@
 
 {#- Exits (avslut) per exit reason for every period of the spine, per insats × group
     (unit or municipality_name), with 'Alla insatser' and `all_groups` grouped from the
-    episodes; a missing reason is 'Okänd', as in exits_by_reason_figures. Used by
+    episodes; a missing reason is 'Okänd', as in exits_by_reason_figures; exits_cell_key is
+    the exits' cell key (the months' cell keys summed modulo key_range). Used by
     marts.exits_by_reason and marts.municipality_exits_by_reason. -#}
 {% macro exits_by_reason_rows(episodes, periods, group_column, all_groups) -%}
     with
@@ -109,7 +127,8 @@
             coalesce({{ group_column }}, '{{ all_groups }}') as {{ group_column }},
             date_trunc('month', exit_date) as exit_month,
             coalesce(exit_reason, 'Okänd') as exit_reason,
-            count(*) as exits
+            count(*) as exits,
+            {{ cell_key('sum(record_key)') }} as exits_cell_key
         from {{ episodes }}
         where exit_date is not null
         {#- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa. #}
@@ -127,7 +146,8 @@
         periods.period_type,
         periods.period_label,
         monthly.exit_reason,
-        cast(sum(monthly.exits) as bigint) as exits
+        cast(sum(monthly.exits) as bigint) as exits,
+        {{ cell_key('sum(monthly.exits_cell_key)') }} as exits_cell_key
     from monthly
     inner join {{ periods }} as periods
         on monthly.exit_month between periods.period_start and periods.period_end

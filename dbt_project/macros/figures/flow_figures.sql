@@ -6,6 +6,9 @@
       active_at_end, served (betjänade) = active_at_start + enrolled,
       queue_at_end (kö vid periodens slut), average_enrolled = participant-days / days.
     So active_at_start + enrolled - exited = active_at_end holds by construction.
+    Each count X has X_cell_key (Cell Key Method): cell_key() of the same difference of the
+    balances' record-key sums, so the keys keep the counts' identities modulo key_range
+    (served_cell_key = active_at_start + enrolled key sums).
     `group_column` is the balances' group: unit, or municipality_name for the municipality
     balances. Used by marts.period_flows, marts.municipality_flows, marts.period_summary()
     and marts.stated_figure_checks. -#}
@@ -25,6 +28,26 @@
             - coalesce(before_start.cumulative_dropouts, 0) as dropouts,
             coalesce(at_end.active_at_end_of_day, 0) as active_at_end,
             coalesce(at_end.queue_at_end_of_day, 0) as queue_at_end,
+            {{ cell_key('before_start.active_at_end_of_day_key_sum') }} as active_at_start_cell_key,
+            {{ cell_key(
+                'coalesce(at_end.cumulative_enrolled_key_sum, 0)'
+                ~ ' - coalesce(before_start.cumulative_enrolled_key_sum, 0)'
+            ) }} as enrolled_cell_key,
+            {{ cell_key(
+                'coalesce(at_end.cumulative_exited_key_sum, 0)'
+                ~ ' - coalesce(before_start.cumulative_exited_key_sum, 0)'
+            ) }} as exited_cell_key,
+            {{ cell_key(
+                'coalesce(at_end.cumulative_dropouts_key_sum, 0)'
+                ~ ' - coalesce(before_start.cumulative_dropouts_key_sum, 0)'
+            ) }} as dropouts_cell_key,
+            {{ cell_key('at_end.active_at_end_of_day_key_sum') }} as active_at_end_cell_key,
+            {{ cell_key(
+                'coalesce(before_start.active_at_end_of_day_key_sum, 0)'
+                ~ ' + coalesce(at_end.cumulative_enrolled_key_sum, 0)'
+                ~ ' - coalesce(before_start.cumulative_enrolled_key_sum, 0)'
+            ) }} as served_cell_key,
+            {{ cell_key('at_end.queue_at_end_of_day_key_sum') }} as queue_at_end_cell_key,
             round((
                 coalesce(
                     at_end.active_days_to_date
@@ -56,11 +79,24 @@
     balances' definitions: active at the end of a day = enrolled on or before it and not
     exited on or before it. So, per gender, active_at_start + enrolled - exited =
     active_at_end, and the genders add up to flow_figures. Only episodes active at some
-    time in the period are read. Used by the table macro marts.period_summary_by_gender(). -#}
+    time in the period are read. Each count X has X_cell_key, cell_key() of the sum of the
+    counted episodes' record_key. Used by the table macro marts.period_summary_by_gender(). -#}
 {% macro flows_by_gender(requests, episodes) -%}
     select
-        *,
-        active_at_start + enrolled as served
+        request_id,
+        gender,
+        active_at_start,
+        enrolled,
+        exited,
+        active_at_end,
+        active_at_start + enrolled as served,
+        {{ cell_key('active_at_start_key_sum') }} as active_at_start_cell_key,
+        {{ cell_key('enrolled_key_sum') }} as enrolled_cell_key,
+        {{ cell_key('exited_key_sum') }} as exited_cell_key,
+        {{ cell_key('active_at_end_key_sum') }} as active_at_end_cell_key,
+        {{ cell_key(
+            'coalesce(active_at_start_key_sum, 0) + coalesce(enrolled_key_sum, 0)'
+        ) }} as served_cell_key
     from (
         select
             requests.request_id,
@@ -68,7 +104,19 @@
             count_if(episodes.enrolment_date < requests.period_start) as active_at_start,
             count_if(episodes.enrolment_date >= requests.period_start) as enrolled,
             count_if(coalesce(episodes.exit_date <= requests.period_end, false)) as exited,
-            count_if(coalesce(episodes.exit_date > requests.period_end, true)) as active_at_end
+            count_if(coalesce(episodes.exit_date > requests.period_end, true)) as active_at_end,
+            sum(episodes.record_key) filter (
+                where episodes.enrolment_date < requests.period_start
+            ) as active_at_start_key_sum,
+            sum(episodes.record_key) filter (
+                where episodes.enrolment_date >= requests.period_start
+            ) as enrolled_key_sum,
+            sum(episodes.record_key) filter (
+                where coalesce(episodes.exit_date <= requests.period_end, false)
+            ) as exited_key_sum,
+            sum(episodes.record_key) filter (
+                where coalesce(episodes.exit_date > requests.period_end, true)
+            ) as active_at_end_key_sum
         from {{ requests }} as requests
         inner join {{ episodes }} as episodes
             on
@@ -130,6 +178,13 @@
         active_at_end,
         served,
         queue_at_end,
-        average_enrolled
+        average_enrolled,
+        active_at_start_cell_key,
+        enrolled_cell_key,
+        exited_cell_key,
+        dropouts_cell_key,
+        active_at_end_cell_key,
+        served_cell_key,
+        queue_at_end_cell_key
     from flows
 {%- endmacro %}

@@ -1,7 +1,8 @@
 {#- Every figure of a period for any insats, unit and dates: flows (flow_figures), exits,
     andel i mål (exit_figures), genomströmningstid (throughput_figures), cost and cost per
-    participant (cost_figures, cost_measures). `requests` has request_id, insats, unit,
-    period_start, period_end; `observed` is int_insats_observed (is_partial).
+    participant (cost_figures, cost_measures), and beside each person count X its cell key
+    X_cell_key (Cell Key Method; 0 where nothing is counted). `requests` has request_id,
+    insats, unit, period_start, period_end; `observed` is int_insats_observed (is_partial).
     Used by marts.stated_figure_checks and the table macro marts.period_summary(). -#}
 {% macro period_summary_rows(requests, balances, episodes, costs, insats_config, observed) -%}
     select
@@ -19,6 +20,13 @@
         flows.served,
         flows.queue_at_end,
         flows.average_enrolled,
+        flows.active_at_start_cell_key,
+        flows.enrolled_cell_key,
+        flows.exited_cell_key,
+        flows.dropouts_cell_key,
+        flows.active_at_end_cell_key,
+        flows.served_cell_key,
+        flows.queue_at_end_cell_key,
         coalesce(exits.exits, 0) as exits,
         coalesce(exits.exits_excluding_dropouts, 0) as exits_excluding_dropouts,
         coalesce(exits.goal_share_base, 0) as goal_share_base,
@@ -26,10 +34,20 @@
         coalesce(exits.goal_exits_including_dropouts, 0) as goal_exits_including_dropouts,
         coalesce(exits.goal_exits_excluding_dropouts, 0) as goal_exits_excluding_dropouts,
         coalesce(exits.work_or_studies_exits, 0) as work_or_studies_exits,
+        coalesce(exits.exits_cell_key, 0) as exits_cell_key,
+        coalesce(exits.exits_excluding_dropouts_cell_key, 0) as exits_excluding_dropouts_cell_key,
+        coalesce(exits.goal_share_base_cell_key, 0) as goal_share_base_cell_key,
+        coalesce(exits.goal_exits_cell_key, 0) as goal_exits_cell_key,
+        coalesce(exits.goal_exits_including_dropouts_cell_key, 0)
+            as goal_exits_including_dropouts_cell_key,
+        coalesce(exits.goal_exits_excluding_dropouts_cell_key, 0)
+            as goal_exits_excluding_dropouts_cell_key,
+        coalesce(exits.work_or_studies_exits_cell_key, 0) as work_or_studies_exits_cell_key,
         {{ exit_shares('exits.') }},
         {{ throughput_window_start('flows.period_start', 'flows.period_end') }}
             as throughput_window_start,
         coalesce(throughput.throughput_exits, 0) as throughput_exits,
+        coalesce(throughput.throughput_exits_cell_key, 0) as throughput_exits_cell_key,
         throughput.mean_months,
         throughput.median_months,
         {{ cost_measures(

@@ -167,6 +167,8 @@ classified as (
 final as (
     select
         *,
+        -- The person's record key for disclosure control (Cell Key Method).
+        {{ record_key('person_key') }} as record_key,
         -- Andel i mål is counted among exits excluding dropouts when the insats says so.
         exit_date is not null
         and not (is_dropout and coalesce(exclude_dropouts_from_goal_share, true))

@@ -4,7 +4,9 @@
     outcome other than 'avslut' the other exits compete, they are not censored. An active
     episode is censored on the latest extraction of its deliveries (days_enrolled).
     Outcomes: 'avslut' (any exit), 'mål' (a goal exit in the insats' goal base), 'arbete
-    eller studier', and for the insats as a whole each exit reason ('Avslutsorsak: …'). -#}
+    eller studier', and for the insats as a whole each exit reason ('Avslutsorsak: …').
+    Each count X has its cell key X_cell_key (Cell Key Method): the counted episodes'
+    record keys summed modulo key_range. -#}
 
 with
 
@@ -17,6 +19,7 @@ nested_breakdowns as (
     select
         insats,
         days_enrolled,
+        record_key,
         exit_date,
         exit_reason,
         is_goal and is_in_goal_share_base as is_goal_exit,
@@ -39,6 +42,7 @@ breakdowns as (
     select
         nested_breakdowns.insats,
         nested_breakdowns.days_enrolled,
+        nested_breakdowns.record_key,
         nested_breakdowns.is_goal_exit,
         nested_breakdowns.is_work_or_studies,
         nested_breakdowns.breakdown.dimension,  -- noqa: AL09
@@ -62,6 +66,7 @@ observations as (
         breakdowns.dimension_value,
         outcomes.outcome,
         breakdowns.days_enrolled as day,
+        breakdowns.record_key,
         breakdowns.is_exit,
         case outcomes.outcome
             when 'avslut' then breakdowns.is_exit
@@ -79,6 +84,7 @@ observations as (
         breakdowns.dimension_value,
         reasons.outcome,
         breakdowns.days_enrolled as day,
+        breakdowns.record_key,
         breakdowns.is_exit,
         breakdowns.is_exit and breakdowns.reason_outcome = reasons.outcome as is_event
     from breakdowns
@@ -95,7 +101,10 @@ counted as (
         day,
         cast(count_if(is_exit) as bigint) as exits,
         cast(count_if(is_exit and is_event) as bigint) as events,
-        cast(count_if(not is_exit) as bigint) as censored
+        cast(count_if(not is_exit) as bigint) as censored,
+        {{ cell_key('sum(record_key) filter (where is_exit)') }} as exits_cell_key,
+        {{ cell_key('sum(record_key) filter (where is_exit and is_event)') }} as events_cell_key,
+        {{ cell_key('sum(record_key) filter (where not is_exit)') }} as censored_cell_key
     from observations
     -- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa.
     group by grouping sets (  -- noqa: PRS

@@ -1,6 +1,7 @@
 {#- Kostnad per deltagare: ledger cost of the insats' project in the period divided by
     participants served (betjänade = active at start + enrolled, from period_flows) and by
-    goal exits (from outcomes). Costs have no unit, so rows are per insats ('Alla enheter').
+    goal exits (from outcomes), each with its cell key (Cell Key Method) from the same mart.
+    Costs have no unit, so rows are per insats ('Alla enheter').
 -#}
 
 with
@@ -54,7 +55,9 @@ final as (
         flows.period_start,
         flows.period_end,
         flows.served,
+        flows.served_cell_key,
         coalesce(outcomes.goal_exits, 0) as goal_exits,
+        coalesce(outcomes.goal_exits_cell_key, 0) as goal_exits_cell_key,
         {{ cost_measures('coalesce(period_costs.cost, 0)', 'flows.served', 'outcomes.goal_exits') }}
     from flows
     left join period_costs

@@ -1,6 +1,7 @@
 {#- Nyckeltalskatalogen (seed figure_definitions) as the warehouse publishes it: definitions
     with the project's rules filled in (macro filled_definition), the disclosure basis as a
-    list of the mart row's columns. -#}
+    list of the mart row's columns, and how views managers read protect the figure
+    (pipelines/disclosure.py: count, ratio, scaled, per_person, masked or none). -#}
 
 with
 
@@ -15,6 +16,7 @@ final as (
         {{ filled_definition('definition') }} as definition,
         unit,
         coalesce(string_split(nullif(trim(disclosure_basis), ''), ' '), []) as disclosure_basis,
+        protection,
         mart,
         mart_column
     from definitions

@@ -1,6 +1,7 @@
 {#- Resultat per period and breakdown: exits (avslut), dropouts, andel i mål by the
     insats' own goal definition, andel till arbete eller studier. Exits are aggregated by
-    month first and rolled up into every period, so no person × period rows are built. -#}
+    month first and rolled up into every period, so no person × period rows are built.
+    Each count X has its cell key X_cell_key (Cell Key Method, macro exit_measures). -#}
 
 with
 
@@ -104,6 +105,9 @@ final as (
         rolled_up.work_or_studies_exits,
         {{ exit_shares('rolled_up.') }},
         rolled_up.goal_share_base,
+        {%- for count in exit_counts() %}
+        rolled_up.{{ count }}_cell_key,
+        {%- endfor %}
         case
             when rolled_up.insats = 'Alla insatser' then {{ all_insatser_goal_definition() }}
             else coalesce(insats_config.goal_definition, {{ missing_goal_definition() }})

@@ -2,7 +2,8 @@
     insatser') × municipality, per 1 000 inhabitants aged 16-64 (SCB population, both
     genders). A person counts in the municipality of their episode's units (macro
     episode_municipality), as in municipality_flows; 'Flera kommuner' and 'Okänd kommun'
-    have no population. -#}
+    have no population. participants_cell_key (Cell Key Method) sums each participant's
+    record key once modulo key_range. -#}
 
 with
 
@@ -24,13 +25,15 @@ years as (
     from episodes
 ),
 
-participants as (
+person_years as (
+    -- Each person once per insats (and 'Alla insatser') × municipality × year.
     select
         coalesce(episodes.insats, 'Alla insatser') as insats,
         episodes.municipality_name,
         any_value(episodes.municipality_code) as municipality_code,
         years.year,
-        count(distinct episodes.person_key) as participants
+        episodes.person_key,
+        any_value(episodes.record_key) as record_key
     from episodes
     inner join years
         on
@@ -39,9 +42,22 @@ participants as (
             >= make_date(years.year, 1, 1)
     -- sqlfluff's duckdb dialect has no grouping sets (DuckDB has); `grouping` reads as a column.
     group by grouping sets (  -- noqa: PRS, RF02
-        (episodes.insats, episodes.municipality_name, years.year),
-        (episodes.municipality_name, years.year)
+        (episodes.insats, episodes.municipality_name, years.year, episodes.person_key),
+        (episodes.municipality_name, years.year, episodes.person_key)
     )
+),
+
+participants as (
+    select
+        insats,
+        municipality_name,
+        any_value(municipality_code) as municipality_code,
+        year,
+        count(person_key) as participants,
+        {{ cell_key('sum(record_key) filter (where person_key is not null)') }}
+            as participants_cell_key
+    from person_years
+    group by insats, municipality_name, year
 ),
 
 working_age as (
@@ -61,6 +77,7 @@ final as (
         participants.municipality_name,
         participants.year,
         participants.participants,
+        participants.participants_cell_key,
         working_age.population_16_64,
         round({{ share('participants.participants * 1000', 'working_age.population_16_64') }}, 2)
             as per_1000

@@ -1,5 +1,6 @@
 {#- Avstämning mot SCB per ESF project: persons in both sources, only in the case system
-    and only in SCB's report (macro reconciliation_counts over scb_reconciliation). -#}
+    and only in SCB's report, each with its cell key (macro reconciliation_counts over
+    scb_reconciliation). -#}
 
 with
 
@@ -11,7 +12,7 @@ final as (
     select
         esf_project,
         insats,
-        {{ reconciliation_counts('status') }}
+        {{ reconciliation_counts('status', 'person_key') }}
     from reconciled
     group by esf_project, insats
 )

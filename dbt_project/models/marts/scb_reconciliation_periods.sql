@@ -1,7 +1,8 @@
 {#- Avstämning mot SCB per period: per insats with ESF projects × unit ('Alla enheter' and
     the units its projects cover) × period of the spine, persons enrolled at some time in
     the period in the case system against persons reported to SCB as active at some time
-    in it (macro reconciliation_in_periods). Periods without anyone are left out. -#}
+    in it (macro reconciliation_in_periods), each count with its cell key. Periods without
+    anyone are left out. -#}
 
 with
 
@@ -54,7 +55,11 @@ final as (
         counts.both_sources,
         counts.only_case_system,
         counts.only_scb,
-        counts.persons
+        counts.persons,
+        counts.both_sources_cell_key,
+        counts.only_case_system_cell_key,
+        counts.only_scb_cell_key,
+        counts.persons_cell_key
     from requests
     inner join counts
         on requests.request_id = counts.request_id

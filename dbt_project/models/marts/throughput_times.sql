@@ -3,7 +3,8 @@
     (macros throughput_window_start and throughput_measures). A month or tertial reads the
     window ending with it; a calendar year, July-June and a rolling 12 months are their own
     window. Every window is 12 months ending at a month end, so each exit joins the 12
-    windows containing it once, and periods sharing a window share its figures. -#}
+    windows containing it once, and periods sharing a window share its figures.
+    throughput_exits_cell_key is the cell key of throughput_exits (Cell Key Method). -#}
 
 with
 
@@ -32,7 +33,8 @@ exits_in_windows as (
         episodes.unit,
         windows.window_start,
         windows.window_end,
-        episodes.days_enrolled
+        episodes.days_enrolled,
+        episodes.record_key
     from episodes
     inner join windows
         on episodes.exit_date between windows.window_start and windows.window_end
@@ -44,7 +46,7 @@ window_figures as (
         coalesce(unit, 'Alla enheter') as unit,
         window_start,
         window_end,
-        {{ throughput_measures('days_enrolled') }}
+        {{ throughput_measures('days_enrolled', 'record_key') }}
     from exits_in_windows
     -- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa.
     group by grouping sets (  -- noqa: PRS
@@ -66,6 +68,7 @@ final as (
         window_figures.window_start,
         window_figures.window_end,
         window_figures.throughput_exits,
+        window_figures.throughput_exits_cell_key,
         window_figures.mean_months,
         window_figures.median_months
     from window_figures

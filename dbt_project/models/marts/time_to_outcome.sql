@@ -9,7 +9,9 @@
       sum [F(t) - F(u)]^2 d_u / (n_u (n_u - d_u)) + sum S(u-)^2 d_k,u (n_u - d_k,u) / n_u^3
       - 2 sum [F(t) - F(u)] S(u-) d_k,u / n_u^2
     (Marubini & Valsecchi 1995; Pintilie 2006), clipped to [0, 1]. Curves without any event
-    are left out. month = day / 30.4375, for plotting. -#}
+    are left out. month = day / 30.4375, for plotting. Each count X (at_risk, events,
+    competing, censored) has its cell key X_cell_key (Cell Key Method): at_risk's from the
+    running sums of the exits' and censored episodes' cell keys, as at_risk itself. -#}
 
 with
 
@@ -21,7 +23,11 @@ at_risk as (
     select
         *,
         sum(exits + censored) over curve_total
-        - coalesce(sum(exits + censored) over earlier_days, 0) as at_risk
+        - coalesce(sum(exits + censored) over earlier_days, 0) as at_risk,
+        {{ cell_key(
+            'sum(exits_cell_key + censored_cell_key) over curve_total'
+            ~ ' - coalesce(sum(exits_cell_key + censored_cell_key) over earlier_days, 0)'
+        ) }} as at_risk_cell_key
     from counted
     window
         curve_total as (partition by insats, dimension, dimension_value, outcome),
@@ -121,6 +127,10 @@ final as (
         cast(events as bigint) as events,
         cast(exits - events as bigint) as competing,
         cast(censored as bigint) as censored,
+        at_risk_cell_key,
+        events_cell_key,
+        {{ cell_key('exits_cell_key - events_cell_key') }} as competing_cell_key,
+        censored_cell_key,
         round(survival, 6) as survival,
         round(cumulative_share, 6) as cumulative_share,
         round(greatest(0, cumulative_share - 1.96 * sqrt(greatest(variance, 0))), 6)
