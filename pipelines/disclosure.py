@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -87,22 +88,31 @@ def _number(value: object) -> float | None:
     return None
 
 
+def _published(counts: pd.Series, keys: pd.Series | None, rules: Rules) -> pd.Series:
+    """The published values of a column of person counts with their cell keys; whatever is
+    not a number (missing, or text already written for people) stays as it is."""
+    values = pd.to_numeric(counts, errors="coerce")
+    number = values.notna()
+    whole = values.round().fillna(0).astype("int64")
+    if keys is None:
+        if (number & (whole > 0)).any():
+            raise ValueError("a person count without its cell key cannot be published")
+        keys = pd.Series(0, index=counts.index)
+    key = pd.to_numeric(keys, errors="coerce").fillna(0).astype("int64") % rules.key_range
+    position = (key + 0.5) / rules.key_range
+    cumulative = np.cumsum([probability for _, probability in rules.noise])
+    steps = np.minimum(np.searchsorted(cumulative, position, side="right"), len(cumulative) - 1)
+    noise = np.array([noise for noise, _ in rules.noise])[steps]
+    large = np.maximum(whole + noise, rules.threshold)
+    small = np.where(position < whole / rules.threshold, rules.threshold, 0)
+    shown = np.where(whole <= 0, 0, np.where(whole < rules.threshold, small, large))
+    return counts.astype(object).where(~number, pd.Series(shown.tolist(), index=counts.index))
+
+
 def perturbed(count: object, cell_key: object, rules: Rules | None = None) -> object:
-    """The published value of a person count with its cell key (a missing count stays)."""
-    rules = rules or load_rules()
-    value = _number(count)
-    if value is None:
-        return count
-    whole = int(round(value))
-    if whole <= 0:
-        return 0
-    key = _number(cell_key)
-    if key is None:
-        raise ValueError("a person count without its cell key cannot be published")
-    position = (int(key) % rules.key_range + 0.5) / rules.key_range
-    if whole < rules.threshold:
-        return rules.threshold if position < whole / rules.threshold else 0
-    return max(whole + rules.noise_at(position), rules.threshold)
+    """The published value of one person count with its cell key (a missing one stays)."""
+    keys = None if _number(cell_key) is None else pd.Series([cell_key])
+    return _published(pd.Series([count], dtype=object), keys, rules or load_rules()).iloc[0]
 
 
 def is_small(count: object, rules: Rules | None = None) -> bool:
@@ -111,54 +121,64 @@ def is_small(count: object, rules: Rules | None = None) -> bool:
     return value is not None and 0 < value < (rules or load_rules()).threshold
 
 
+def _small(counts: pd.Series, rules: Rules) -> pd.Series:
+    values = pd.to_numeric(counts, errors="coerce")
+    return (values > 0) & (values < rules.threshold)
+
+
+def _objects(values: pd.Series) -> pd.Series:
+    """Numbers as Python numbers, missing as None (as the views write them)."""
+    return pd.Series(
+        [None if pd.isna(v) else float(v) for v in values], index=values.index, dtype=object
+    )
+
+
 def _derived(
-    value: object,
-    exact: Mapping[str, object],
-    published: Mapping[str, object],
-    how: Protection,
-) -> object:
-    """A figure on counts (`value`, exact), as shown beside the published counts."""
-    basis = [name for name in how.basis if name in exact]
+    df: pd.DataFrame, published: pd.DataFrame, column: str, how: Protection, rules: Rules
+) -> pd.Series:
+    """A figure on counts (exact in `df`), as shown beside the published counts."""
+    basis = [name for name in how.basis if name in df]
+    value = df[column]
     if how.rule == "ratio" and len(basis) >= 2:
-        numerator, denominator = (_number(published[name]) for name in basis[:2])
-        return numerator / denominator if numerator is not None and denominator else None
-    if how.rule in ("scaled", "per_person") and basis and _number(value) is not None:
-        true, shown = _number(exact[basis[0]]), _number(published[basis[0]])
-        if not true or not shown:
-            return None
-        return value * (shown / true if how.rule == "scaled" else true / shown)
-    if how.rule == "masked" and any(is_small(exact[name]) for name in basis):
-        return MASK
+        numerator, denominator = (pd.to_numeric(published[b], errors="coerce") for b in basis[:2])
+        return _objects(numerator / denominator.where(denominator > 0))
+    if how.rule in ("scaled", "per_person") and basis:
+        true = pd.to_numeric(df[basis[0]], errors="coerce")
+        shown = pd.to_numeric(published[basis[0]], errors="coerce")
+        factor = shown / true if how.rule == "scaled" else true / shown
+        factor = factor.where((true > 0) & (shown > 0))
+        return _objects(pd.to_numeric(value, errors="coerce") * factor)
+    if how.rule == "masked" and basis:
+        hidden = pd.concat([_small(df[b], rules) for b in basis], axis=1).any(axis=1)
+        return value.astype(object).where(~hidden, MASK)
     return value
+
+
+def protect_frame(
+    df: pd.DataFrame, protections: Mapping[str, Protection], rules: Rules | None = None
+) -> pd.DataFrame:
+    """A mart selection as a manager may see it: counts perturbed, figures on them
+    protected, cell keys dropped. Decided on the exact values, so the column order does not
+    matter."""
+    rules = rules or load_rules()
+    published = df.copy()
+    for column, how in protections.items():
+        if column in df and how.rule == "count":
+            keys = df.get(column + CELL_KEY_SUFFIX)
+            published[column] = _published(df[column], keys, rules)
+    shown = published.copy()
+    for column, how in protections.items():
+        if column in df and how.rule not in ("count", "none"):
+            shown[column] = _derived(df, published, column, how, rules)
+    return shown.drop(columns=[c for c in df.columns if c.endswith(CELL_KEY_SUFFIX)])
 
 
 def protect_record(
     record: Mapping[str, object], protections: Mapping[str, Protection]
 ) -> dict[str, object]:
-    """One row as a manager may see it: counts perturbed, figures on them protected, cell
-    keys dropped. Decided on the exact values, so the column order does not matter."""
-    published = {
-        column: perturbed(value, record.get(column + CELL_KEY_SUFFIX))
-        if column in protections and protections[column].rule == "count"
-        else value
-        for column, value in record.items()
-    }
-    shown = {}
-    for column, value in published.items():
-        if column.endswith(CELL_KEY_SUFFIX):
-            continue
-        how = protections.get(column)
-        if how is not None and how.rule not in ("count", "none"):
-            value = _derived(value, record, published, how)
-        shown[column] = value
-    return shown
-
-
-def protect_frame(df: pd.DataFrame, protections: Mapping[str, Protection]) -> pd.DataFrame:
-    """`protect_record` for every row of a mart selection."""
-    rows = [protect_record(row, protections) for row in df.to_dict("records")]
-    columns = [column for column in df.columns if not column.endswith(CELL_KEY_SUFFIX)]
-    return pd.DataFrame(rows, columns=columns, index=df.index)
+    """`protect_frame` for one row (the report's figures)."""
+    row = pd.DataFrame([{key: value for key, value in record.items()}], dtype=object)
+    return protect_frame(row, protections).iloc[0].to_dict()
 
 
 def counts(columns: Sequence[str]) -> dict[str, Protection]:

@@ -142,6 +142,28 @@ def write_broken_landing(root: Path) -> None:
         {"Deltagare": osby_register_with_serial_dates()},
     )
     write_csv(landing / "scb" / "esf_2019-3010123_20240601.txt", scb_rows())
+    write_budget_across_two_projects(landing)
+
+
+def write_budget_across_two_projects(landing: Path) -> None:
+    """Personal budgeted and forecast on two ledger projects of one insats; the ledger's
+    Lokaler (account 6110) has no budget line."""
+    budget = [
+        ["Insats", "Projekt", "Kostnadsslag", "Budget"],
+        [INSATS, "4711", "Personal", 300000],
+        [INSATS, "4713", "Personal", 300000],
+        [INSATS, "4711", "Övriga kostnader", 50000],
+    ]
+    funding = [["Insats", "Part", "Andel"], [INSATS, "Försäkringskassan", 100]]
+    write_xlsx(
+        landing / "ekonomi" / "budget_2024.xlsx", {"Budget": budget, "Finansiering": funding}
+    )
+    forecast = [
+        ["Insats", "Projekt", "Kostnadsslag", "Helårsprognos"],
+        [INSATS, "4711", "Personal", 310000],
+        [INSATS, "4713", "Personal", 310000],
+    ]
+    write_xlsx(landing / "ekonomi" / "prognos_20240831.xlsx", {"Prognos": forecast})
 
 
 @functools.cache
@@ -308,3 +330,19 @@ def test_excel_serial_number_dates_are_dates(warehouse: Path) -> None:
 def test_a_case_id_on_two_rows_counts_once_by_its_last_row(warehouse: Path) -> None:
     assert str(episode(warehouse, "F-TWICE")["enrolment_date"])[:10] == "2024-02-06"
     assert "unique:case_id" in [check for check, *_ in findings(warehouse, "F-TWICE")]
+
+
+def test_budget_sums_an_insats_across_its_projects_and_shows_unbudgeted_costs(
+    warehouse: Path,
+) -> None:
+    rows = query(
+        warehouse,
+        "select cost_line, budget, full_year_forecast, actual_to_date, has_budget_line "
+        "from marts.budget_vs_forecast where insats = ? and as_of_date = date '2024-08-31' "
+        "order by cost_line",
+        INSATS,
+    )
+    lines = {line: rest for line, *rest in rows}
+    assert lines["Personal"][:2] == [600000, 620000]  # not doubled, not one project only
+    budget, _, actual, has_budget_line = lines["Lokaler"]
+    assert (budget, float(actual), has_budget_line) == (0, 12500.5, False)
