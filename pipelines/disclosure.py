@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,15 +52,6 @@ class Rules:
     threshold: int
     key_range: int
     noise: tuple[tuple[int, float], ...]  # (noise, probability), ascending noise
-
-    def noise_at(self, position: float) -> int:
-        """The noise whose cumulative probability first exceeds `position` (0..1)."""
-        total = 0.0
-        for noise, probability in self.noise:
-            total += probability
-            if position < total:
-                return noise
-        return self.noise[-1][0]
 
 
 @dataclass(frozen=True)
@@ -179,11 +170,6 @@ def protect_record(
     """`protect_frame` for one row (the report's figures)."""
     row = pd.DataFrame([{key: value for key, value in record.items()}], dtype=object)
     return protect_frame(row, protections).iloc[0].to_dict()
-
-
-def counts(columns: Sequence[str]) -> dict[str, Protection]:
-    """Plain person counts (a breakdown's cells), each perturbed by its own cell key."""
-    return {column: Protection("count", (column,)) for column in columns}
 
 
 def note(rules: Rules | None = None) -> str:
