@@ -63,8 +63,9 @@ run: demo pipeline
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# Two workers (the machine's cores); tests/conftest.py groups what shares a build.
 test: setup browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 # sqlfluff's dbt templater compiles the project: against a throwaway work DB and target
 # folder, so lint never opens the real work file nor rewrites dbt_project/target.

@@ -26,7 +26,7 @@ import duckdb
 
 from pipelines.ingest.file_safety import content_hash
 from pipelines.ingest.landing import FILE_PATTERNS, LandedFile
-from pipelines.ingest.mappings import Mapping, load_mapping, load_register_mapping
+from pipelines.ingest.mappings import Mapping, source_mapping
 from pipelines.ingest.personnummer_sql import (
     CASE_ID_PREFIX,
     personnummer_select,
@@ -39,7 +39,7 @@ from pipelines.ingest.values_sql import typed_value_sql
 from pipelines.pseudonym_key import fingerprint, record_fingerprint, stored_fingerprint
 from pipelines.settings import SettingsError, load_settings
 
-KEYED_KINDS = ("gwa", "register", "esf")
+KEYED_KINDS = ("gwa", "register", "esf", "income_support")
 # Columns holding a pseudonym or an id derived from one, wherever they appear.
 VALUE_COLUMNS = ("person_id", "person_key", "case_id")
 LIST_COLUMNS = ("case_ids",)
@@ -130,19 +130,13 @@ def retained_deliveries(con: duckdb.DuckDBPyConnection, landing: Path) -> list[D
     return [Delivery(index[file_id], *details) for file_id, _, *details in registered]
 
 
-def _mapping(landed: LandedFile) -> Mapping:
-    if landed.source_kind == "register":
-        return load_register_mapping(landed.organisation)
-    return load_mapping(landed.source_kind)
-
-
 def _stage_identities(con: duckdb.DuckDBPyConnection, landed: LandedFile) -> Mapping:
     """Temp view `rotation_rows`: each row's personnummer, protected flag and case id."""
-    mapping = _mapping(landed)
+    mapping = source_mapping(landed.source_kind, landed.organisation)
     if mapping.sheet:
         headings = stage_sheet(con, landed.content, mapping.sheet, STAGE)
     else:
-        headings = stage_csv(con, landed.content, STAGE, ";")
+        headings = stage_csv(con, landed.content, STAGE, ";", mapping.trailer_prefix)
     resolved = mapping.resolve(headings)
     columns = ", ".join(
         f"{quote(resolved[name]) if name in resolved else 'NULL::VARCHAR'} AS {name}"

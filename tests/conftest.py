@@ -15,6 +15,34 @@ from pipelines.settings import Settings, load_settings
 
 DEMO_PARTICIPANTS = 1000
 DEMO_SEED = 7
+TESTS = Path(__file__).resolve().parent
+# Folders whose files share session fixtures (a build each worker would repeat): one group
+# each; tests/report reads the warehouse tests/reference builds.
+SHARED_BUILD_GROUPS = {
+    "dbt": "dbt",
+    "demo": "demo",
+    "quality": "quality",
+    "reference": "reference",
+    "report": "reference",
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Groups for `pytest -n 2 --dist loadgroup` (`make test`): a file's tests run in one
+    worker, so its module fixtures are built once, and so do a folder's that share a build.
+
+    Each worker still builds its own session fixtures (the shared demo run) under its own
+    temporary folder, so no two processes write one warehouse.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(_group(item.path.relative_to(TESTS))))
+
+
+def _group(path: Path) -> str:
+    shared = SHARED_BUILD_GROUPS.get(path.parts[0]) if len(path.parts) > 1 else None
+    return shared or path.as_posix()
 
 
 def point_environment(root: Path, setenv) -> None:

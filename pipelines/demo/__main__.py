@@ -12,8 +12,8 @@ from pipelines.demo.generate import generate
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m pipelines.demo",
-        description="Write a synthetic landing folder (arende/, scb/, ekonomi/), the insats "
-        "configuration and demo_manifest.json listing every planted defect.",
+        description="Write a synthetic landing folder (arende/, scb/, ekonomi/, register/), "
+        "the insats configuration and demo_manifest.json listing every planted defect.",
     )
     parser.add_argument("--participants", type=int, required=True, help="number of persons")
     parser.add_argument("--seed", type=int, required=True, help="same seed, same bytes")

@@ -39,8 +39,15 @@ HEADER_STYLES: dict[str, Callable[[int, str], str]] = {
 }
 
 
-def columns(date_format: str) -> list[tuple[str, str]]:
-    """(SQL over the snapshot state, header as specified) for every kind A column."""
+CONSENT_COLUMN = (
+    "case when s_enrolment_date is not null then follow_up_consent end",
+    "Samtycke uppföljning",
+)
+
+
+def columns(date_format: str, with_consent: bool = False) -> list[tuple[str, str]]:
+    """(SQL over the snapshot state, header as specified) for every kind A column; the
+    consent column only in newer exports (it is shown once the person is enrolled)."""
     return [
         ("case_id", "ÄrendeID"),
         (PERSONNUMMER_SQL, "Personnummer"),
@@ -74,6 +81,7 @@ def columns(date_format: str) -> list[tuple[str, str]]:
         ("s_language_support_need", "Behov av språkstöd"),
         ("s_work_capacity", "Arbetsförmåga"),
         ("replace(s_attended_hours::varchar, '.', ',')", "Närvarotimmar"),
+        *([CONSENT_COLUMN] if with_consent else []),
     ]
 
 
@@ -97,9 +105,10 @@ def write_case_system(
             as_of = end - timedelta(days=snapshot["days_before_end"])
             path = landing / "arende" / f"gwa_{organisation}_{as_of:%Y%m%d}.csv"
             style = HEADER_STYLES[snapshot["header_style"]]
+            with_consent = snapshot.get("consent_column", False)
             select = ", ".join(
                 f"{sql} as {quote_identifier(style(index, header))}"
-                for index, (sql, header) in enumerate(columns(spec["date_format"]))
+                for index, (sql, header) in enumerate(columns(spec["date_format"], with_consent))
             )
             sql = f"select {select} from ({state_sql(organisation, as_of)}) order by case_id"
             write_csv(con, sql, path, encoding=spec["encoding"])
@@ -112,12 +121,22 @@ def write_case_system(
                 "encoding": spec["encoding"],
                 "header_style": snapshot["header_style"],
                 "is_current": snapshot is spec["snapshots"][-1],
+                "has_consent_column": with_consent,
                 **counts,
             }
+            if with_consent:
+                entry["consent_rows"] = _consent_rows(con, organisation, as_of)
             written.append((path, entry))
             entries.append(entry)
         entries.extend(_duplicate_copy(spec, written))
     return entries
+
+
+def _consent_rows(con: duckdb.DuckDBPyConnection, organisation: str, as_of: date) -> int:
+    """Rows of a delivery whose Samtycke uppföljning is J."""
+    shown = "s_enrolment_date is not null and follow_up_consent = 'J'"
+    sql = f"select count(*) from ({state_sql(organisation, as_of)}) where {shown}"
+    return int(con.execute(sql).fetchall()[0][0])
 
 
 def _duplicate_copy(

@@ -144,6 +144,8 @@ def _plant_unknown_labels(
             eligible = gwa & (frame["organisation"] == organisation).to_numpy()
             if field == "exit_reason":
                 eligible &= exit_visible & frame["provisional_reason"].isna().to_numpy()
+            if field == "income_at_enrolment":  # shown once enrolled
+                eligible &= frame["enrolment_date"].notna().to_numpy()
             rows = planted_rows(rng, eligible, spec["share"], spec["minimum"])
             picked = unknown[rng.integers(0, len(unknown), len(rows))]
             frame[field] = set_labels(frame[field], rows, picked)

@@ -25,6 +25,7 @@ from pipelines.demo.economy import (
     write_ledgers,
 )
 from pipelines.demo.enrolments import assign_numbers, draw_extra_persons, draw_population
+from pipelines.demo.income_support import follow_up_summary, write_income_support
 from pipelines.demo.population import write_population
 from pipelines.demo.registers import write_registers
 from pipelines.demo.scb import (
@@ -34,9 +35,10 @@ from pipelines.demo.scb import (
     write_esf_reports,
 )
 from pipelines.demo.snapshots import truth_connection
+from pipelines.demo.support_paths import draw_income_support
 
 MANIFEST = "demo_manifest.json"
-LANDING_KINDS = ("arende", "scb", "ekonomi")
+LANDING_KINDS = ("arende", "scb", "ekonomi", "register")
 
 
 def generate(
@@ -55,9 +57,11 @@ def generate(
         raise ValueError(f"start year {start_year} must be before the end date {end}")
     _prepare_landing(out)
     rng = np.random.default_rng(seed)
+    follow_up_rng = rng.spawn(1)[0]  # its own stream: kind F does not shift the others' draws
     persons, truth = draw_population(rng, participants, start, end)
     extra = draw_extra_persons(rng, only_scb_count(participants), start, end)
     assign_numbers(rng, persons, extra)
+    support = draw_income_support(follow_up_rng, persons, truth, end)
     truth = plant_defects(rng, truth, persons, end)
     assign_only_scb(rng, extra, truth)
     _assign_case_ids(truth)
@@ -65,6 +69,8 @@ def generate(
     files = write_case_system(con, out, end)
     files += write_registers(con, out, end)
     files += write_esf_reports(con, scb_rows(rng, truth, extra), out, end)
+    outsiders = extra["pnr"].to_numpy()
+    files += write_income_support(con, follow_up_rng, support, truth, outsiders, out, end)
     files.append(write_population(out, start_year, end, rng))
     costs = annual_costs(served_per_year(truth, list(range(start_year, end.year + 1))))
     ledger = ledger_transactions(rng, costs, end, persons["pnr"].to_numpy())
@@ -82,6 +88,7 @@ def generate(
         "persons": len(persons),
         "protected_identity_persons": int(persons["is_protected"].sum()),
         "enrolments": len(truth),
+        "follow_up": follow_up_summary(truth),
         **_vocabulary(),
         "files": files,
     }

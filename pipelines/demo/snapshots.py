@@ -32,6 +32,12 @@ KARTLAGGNING_FIELDS = [
     *KARTLAGGNING_LABEL_FIELDS[3:],
 ]
 MISSING_LABELS = ("Uppgift saknas", "Ej bedömd")
+SHOWN_LABELS = {  # label fields a delivery shows only once the event happened
+    "exit_reason": "s_exit_reason",
+    "income_at_enrolment": (
+        "case when s_enrolment_date is not null then income_at_enrolment::varchar end"
+    ),
+}
 
 
 def truth_connection(enrolments: pd.DataFrame) -> duckdb.DuckDBPyConnection:
@@ -99,7 +105,7 @@ def delivery_counts(
             f"count(*) filter (impossible_field = '{field}' and s_{field} is not null)"
         )
     for field, code_list in LABEL_FIELDS.items():
-        shown = "s_exit_reason" if field == "exit_reason" else f"{field}::varchar"
+        shown = SHOWN_LABELS.get(field, f"{field}::varchar")
         checks[f"unknown_label.{field}"] = _count_in(shown, cal["unknown_labels"][code_list])
         variants = [
             label for labels in known_variants.get(code_list, {}).values() for label in labels

@@ -35,6 +35,10 @@ FILE_PATTERNS: dict[str, tuple[str, re.Pattern[str]]] = {
     ),
     "budget": ("ekonomi", re.compile(r"budget_(?P<organisation>\d{4})\.xlsx", re.I)),
     "forecast": ("ekonomi", re.compile(r"prognos_(?P<date>\d{8})\.xlsx", re.I)),
+    "income_support": (
+        "register",
+        re.compile(r"forsorjning_(?P<organisation>.+)_(?P<date>\d{8})\.csv", re.I),
+    ),
 }
 
 # Organisation of the kinds whose file name carries none.

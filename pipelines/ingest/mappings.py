@@ -21,6 +21,8 @@ from pipelines.ingest.landing import UnreadableFileError
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
 REGISTERS_DIR = MAPPINGS_DIR / "registers"
+# Source kinds whose mapping file is not named after the kind.
+MAPPING_FILES = {"income_support": "forsorjning"}
 LABEL_MACRO_FILE = (
     Path(__file__).resolve().parents[2] / "dbt_project" / "macros" / "figures" / "definitions.sql"
 )
@@ -67,6 +69,12 @@ class Mapping:
     allowed_values: dict[str, list[str | int]] = field(default_factory=dict)
     allow_negative: list[str] = field(default_factory=list)
     empty_personnummer: str = "reject"
+    # Raw column -> value type where it is not the raw column's SQL type (MONTH).
+    value_types: dict[str, str] = field(default_factory=dict)
+    # Trailing lines starting with `trailer_prefix` are a summary, not rows; each of
+    # `trailer_counts` (raw column -> label) is read from a line `<prefix> <label>: N`.
+    trailer_prefix: str | None = None
+    trailer_counts: dict[str, str] = field(default_factory=dict)
 
     def resolve(self, headings: list[str]) -> dict[str, str]:
         """Raw column -> delivered heading; a missing required column makes the file unreadable."""
@@ -102,6 +110,13 @@ def load_mapping(name: str) -> Mapping:
     """A source kind's mapping, `pipelines/mappings/<name>.yml`."""
     path = MAPPINGS_DIR / f"{name}.yml"
     return _parse(name, yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def source_mapping(source_kind: str, organisation: str) -> Mapping:
+    """The mapping a delivery of `source_kind` is read with (kind B: its organisation's)."""
+    if source_kind == "register":
+        return load_register_mapping(organisation)
+    return load_mapping(MAPPING_FILES.get(source_kind, source_kind))
 
 
 def load_register_mapping(organisation: str) -> Mapping:

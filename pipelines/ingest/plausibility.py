@@ -50,17 +50,19 @@ def check_plausible(
         return  # no cases that the new snapshot could take away
     if landed.extraction_date < previous.extraction_date:
         return  # an older delivery: it only adds history, never becomes current
-    share = counts.loaded / counts.read if counts.read else 0.0
+    # Rows dropped on purpose (no follow-up consent) were readable: not a sign of a broken file.
+    usable = counts.read - counts.dropped
+    share = counts.loaded / usable if usable else float(counts.read > 0)
     ratio = counts.loaded / previous.rows_loaded
     if share >= limits.min_loaded_share and ratio >= limits.min_row_ratio:
         return
     raise HeldDeliveryError(
-        f"{HELD}: {counts.loaded} av {counts.read} rader kunde läsas in ({_percent(share)}, "
+        f"{HELD}: {counts.loaded} av {usable} rader kunde läsas in ({_percent(share)}, "
         f"golvet är {_percent(limits.min_loaded_share)}); den aktuella leveransen "
         f"{previous.file_name} har {previous.rows_loaded} rader, den nya har "
         f"{_percent(ratio)} av dem (golvet är {_percent(limits.min_row_ratio)}); "
         f"{previous.file_name} förblir aktuell",
-        f"suspected incomplete delivery: {counts.loaded} of {counts.read} rows could be "
+        f"suspected incomplete delivery: {counts.loaded} of {usable} rows could be "
         f"loaded ({_percent(share)}, the floor is {_percent(limits.min_loaded_share)}); the "
         f"current delivery {previous.file_name} has {previous.rows_loaded} rows, the new one "
         f"{_percent(ratio)} of them (the floor is {_percent(limits.min_row_ratio)}); "

@@ -108,16 +108,42 @@ def _check_delimiter(headers: list[str], delimiter: str) -> None:
             )
 
 
+def split_trailer(text: str, prefix: str) -> tuple[str, list[str]]:
+    """The rows of a text and its trailer: the last lines starting with `prefix` (blank
+    lines among them ignored). Only trailing lines: such a line among the rows is a row."""
+    body, trailer = text, []
+    while True:
+        kept = body.rstrip()
+        head, newline, last = kept.rpartition("\n")
+        if not last.lstrip().startswith(prefix):
+            return body, trailer
+        trailer.insert(0, last.strip())
+        body = head + newline
+
+
+def trailer_lines(content: bytes, prefix: str) -> list[str]:
+    """The trailer of a delivered text file (see `split_trailer`)."""
+    return split_trailer(decode(content), prefix)[1]
+
+
 def stage_csv(
-    con: duckdb.DuckDBPyConnection, content: bytes, table: str, delimiter: str
+    con: duckdb.DuckDBPyConnection,
+    content: bytes,
+    table: str,
+    delimiter: str,
+    trailer: str | None = None,
 ) -> list[str]:
     """Load a delimited file into temp table `table`; returns the delivered headings.
 
-    The decoded text is staged as an in-memory file (never a temp file: it holds
-    personnummer) and dropped as soon as DuckDB has read it.
+    Trailing lines starting with `trailer` (a kind's summary line) are left out. The
+    decoded text is staged as an in-memory file (never a temp file: it holds personnummer)
+    and dropped as soon as DuckDB has read it.
     """
+    text = decode(content)
+    if trailer:
+        text = split_trailer(text, trailer)[0]
     path = f"{StagedFiles.protocol}://{uuid.uuid4().hex}.csv"
-    StagedFiles().pipe(path, decode(content).encode("utf-8"))
+    StagedFiles().pipe(path, text.encode("utf-8"))
     _attach_staging(con)
     options = (
         f"delim='{delimiter}', header=true, all_varchar=true, quote='\"', escape='\"', "

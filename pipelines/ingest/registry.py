@@ -20,15 +20,21 @@ ALWAYS_CURRENT_KINDS = ("forecast",)
 
 @dataclass(frozen=True)
 class RowCounts:
-    """Rows of one delivered file: read, loaded, and rejected (not loaded)."""
+    """Rows of one delivered file: read, loaded, rejected (unusable, not loaded) and
+    dropped (usable but not to be stored, e.g. extract rows of persons without follow-up
+    consent; counted where the kind keeps its figures, see `raw.income_support_extracts`)."""
 
     read: int = 0
     loaded: int = 0
     rejected: int = 0
+    dropped: int = 0
 
     def __add__(self, other: RowCounts) -> RowCounts:
         return RowCounts(
-            self.read + other.read, self.loaded + other.loaded, self.rejected + other.rejected
+            self.read + other.read,
+            self.loaded + other.loaded,
+            self.rejected + other.rejected,
+            self.dropped + other.dropped,
         )
 
 

@@ -44,7 +44,34 @@ CASE_ENROLMENT_COLUMNS = {
     "language_support_need": "VARCHAR",
     "work_capacity": "VARCHAR",
     "attended_hours": "DOUBLE",
+    "follow_up_consent": "VARCHAR",
     "nulled_fields": "VARCHAR[]",
+}
+
+# Kind F: one row per person, month and benefit paid (benefit null: nothing paid), stored
+# only for persons with follow-up consent in a current case delivery.
+INCOME_SUPPORT_MONTH_COLUMNS = {
+    "person_id": "VARCHAR",
+    "birth_year": "INTEGER",
+    "gender": "VARCHAR",
+    "month": "DATE",
+    "benefit": "VARCHAR",
+    "extent": "INTEGER",
+    "amount": "DECIMAL(18,2)",
+    "nulled_fields": "VARCHAR[]",
+}
+
+# Kind F, one row per loaded extract: what it covers and the persons it did not store
+# (counts only: the trailer's unknown personnummer, and rows dropped for lack of consent
+# or of any case-system enrolment).
+INCOME_SUPPORT_EXTRACT_COLUMNS = {
+    "first_month": "DATE",
+    "last_month": "DATE",
+    "unknown_persons": "INTEGER",
+    "persons_without_consent": "INTEGER",
+    "rows_without_consent": "INTEGER",
+    "persons_not_in_case_system": "INTEGER",
+    "rows_not_in_case_system": "INTEGER",
 }
 
 ESF_PARTICIPANT_COLUMNS = {
@@ -67,6 +94,8 @@ ESF_PARTICIPANT_COLUMNS = {
 DATA_TABLES: dict[str, dict[str, str]] = {
     "case_enrolments": CASE_ENROLMENT_COLUMNS,
     "esf_participants": ESF_PARTICIPANT_COLUMNS,
+    "income_support_months": INCOME_SUPPORT_MONTH_COLUMNS,
+    "income_support_extracts": INCOME_SUPPORT_EXTRACT_COLUMNS,
     "population": {
         "region_code": "VARCHAR",
         "region_name": "VARCHAR",

@@ -11,8 +11,10 @@ from collections.abc import Callable
 
 import duckdb
 
+from pipelines.ingest.consent import has_consent_sql
+from pipelines.ingest.income_support import record_extract
 from pipelines.ingest.landing import LandedFile, UnreadableFileError
-from pipelines.ingest.mappings import Mapping, load_mapping, load_register_mapping
+from pipelines.ingest.mappings import Mapping, load_mapping, load_register_mapping, source_mapping
 from pipelines.ingest.personnummer_sql import whole_years_sql
 from pipelines.ingest.readers import drop_stage, stage_csv, stage_sheet
 from pipelines.ingest.registry import RowCounts
@@ -71,6 +73,7 @@ def _case_enrolments(
         computed["case_id"] = f"{literal(landed.organisation + '-')} || row_number"
     age_on = "coalesce(enrolment_date, referral_date)"
     has_gender = "gender" in mapping.columns
+    has_consent = "follow_up_consent" in mapping.columns
     load = TableLoad(
         table="case_enrolments",
         fields=[],
@@ -78,6 +81,7 @@ def _case_enrolments(
             "source_kind": literal(landed.source_kind),
             "gender": "coalesce(pnr_gender, upper(gender))" if has_gender else "pnr_gender",
             "age_at_enrolment": whole_years_sql("birth_date", age_on),
+            "follow_up_consent": "upper(follow_up_consent)" if has_consent else "NULL",
         },
         personnummer=True,
         case_id="case_id",
@@ -114,6 +118,26 @@ def load_ledger(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) 
     # Text is free text: personnummer with a wrong check digit are redacted there too.
     load = TableLoad(table="ledger_transactions", fields=[], free_text=("text",))
     return _load_mapped(con, landed, key, load_mapping("ledger"), load, headings)
+
+
+def load_income_support(
+    con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes
+) -> RowCounts:
+    """Kind F: only rows of persons with follow-up consent now are stored; the others,
+    and the trailer's unknown persons, are counted in the extract's row."""
+    mapping = source_mapping(landed.source_kind, landed.organisation)
+    headings = stage_csv(con, landed.content, STAGE, ";", mapping.trailer_prefix)
+    load = TableLoad(
+        table="income_support_months",
+        fields=[],
+        targets={"gender": "pnr_gender"},
+        personnummer=True,
+        personnummer_required=True,
+        stored_if=has_consent_sql("person_id"),
+    )
+    counts = _load_mapped(con, landed, key, mapping, load, headings)
+    record_extract(con, landed, mapping)
+    return counts
 
 
 def _year_sql(landed: LandedFile) -> str:
@@ -187,4 +211,5 @@ LOADERS: dict[str, Loader] = {
     "ledger": load_ledger,
     "budget": load_budget,
     "forecast": load_forecast,
+    "income_support": load_income_support,
 }

@@ -2,8 +2,8 @@
 
 Steps, all SQL: rename delivered headings to raw columns (`map_stage`), redact any
 personnummer typed into a field and type every value, naming what is wrong with it
-(`type_rows`), insert the usable rows and write one `raw.rejects` row per problem
-(`insert_rows`). Runs inside the caller's transaction.
+(`type_rows`), insert the usable rows that may be stored and write one `raw.rejects` row
+per problem (`insert_rows`). Runs inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ class TableLoad:
     case_id: str | None = None
     personnummer_heading: str = "Personnummer"
     free_text: tuple[str, ...] = ()  # fields where lookalikes are redacted too
+    personnummer_required: bool = False  # a row with no usable one is rejected
+    # SQL condition on a typed row for it to be stored: usable rows failing it are dropped
+    # (counted, not stored, no findings logged) and left in temp table `dropped` for the
+    # loader to summarise and drop.
+    stored_if: str | None = None
 
 
 def quote(name: str) -> str:
@@ -60,7 +65,7 @@ def mapped_fields(mapping: Mapping, resolved: dict[str, str], table: str) -> lis
         Field(
             name=name,
             heading=resolved.get(name) or mapping.columns.get(name, [name])[0],
-            sql_type=types.get(name, "VARCHAR"),
+            sql_type=mapping.value_types.get(name) or types.get(name, "VARCHAR"),
             required=name in mapping.required_values,
             expected=name in mapping.expected_values,
             allow_negative=name in mapping.allow_negative,
@@ -183,6 +188,8 @@ def type_rows(
     keyed = load.personnummer or any(item.name == load.case_id for item in load.fields)
     parameters = hmac_pads(key) if keyed else {}
     required = [f"{quote(i.name + '__problem')} IS NOT NULL" for i in load.fields if i.required]
+    if load.personnummer_required:
+        required.append("person_id IS NULL")
     if load.personnummer:
         derived = personnummer_select(
             source,
@@ -203,26 +210,33 @@ def type_rows(
     )
 
 
-def _file_values(landed: LandedFile) -> dict[str, str]:
+def file_values(landed: LandedFile, row_number: str = "row_number") -> dict[str, str]:
+    """SQL of the file columns every raw row carries (FILE_COLUMNS)."""
     return {
         "file_id": literal(landed.file_id),
         "source_file": literal(landed.name),
-        "row_number": "row_number",
+        "row_number": row_number,
         "organisation": literal(landed.organisation or ""),
         "extraction_date": f"DATE '{landed.extraction_date.isoformat()}'",
     }
 
 
+def _stored_sql(load: TableLoad) -> str:
+    """Whether a usable row of `typed` is stored (an unknown answer is a no)."""
+    return f"coalesce(({load.stored_if}), false)" if load.stored_if else "true"
+
+
 def _insert_loaded(con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile) -> None:
     available = {row[0] for row in con.execute("DESCRIBE typed").fetchall()}
-    values = _file_values(landed)
+    values = file_values(landed)
     for column in DATA_TABLES[load.table]:
         default = quote(column) if column in available else "NULL"
         values[column] = load.targets.get(column, default)
     names = ", ".join(quote(column) for column in values)
     con.execute(
         f"INSERT INTO raw.{load.table} ({names}) "
-        f"SELECT {', '.join(values.values())} FROM typed WHERE NOT row_rejected"
+        f"SELECT {', '.join(values.values())} FROM typed WHERE NOT row_rejected "
+        f"AND {_stored_sql(load)}"
     )
 
 
@@ -241,10 +255,11 @@ def _problem_selects(load: TableLoad) -> list[str]:
         cleaned = "case_id_pseudonymised" if item.name == load.case_id else "field_redacted"
         triples.append((item.heading, f"{item.name}__redacted", literal(cleaned)))
     case_id = load.case_id or "NULL"
+    logged = f"row_rejected OR {_stored_sql(load)}"  # nothing of a dropped row
     return [
         f"SELECT row_number, {literal(heading)} AS field, {quote(column)} AS reason, "
         f"{action} AS action, {case_id}::VARCHAR AS case_id "
-        f"FROM typed WHERE {quote(column)} IS NOT NULL"
+        f"FROM typed WHERE {quote(column)} IS NOT NULL AND ({logged})"
         for heading, column, action in triples
     ]
 
@@ -267,9 +282,17 @@ def insert_rows(
     type_rows(con, load, landed, key)
     _insert_loaded(con, load, landed)
     _insert_rejects(con, load, landed)
-    read, rejected = con.execute(
-        "SELECT count(*), count(*) FILTER (row_rejected) FROM typed"
+    stored = _stored_sql(load)
+    read, rejected, dropped = con.execute(
+        "SELECT count(*), count(*) FILTER (row_rejected), "
+        f"count(*) FILTER (NOT row_rejected AND NOT ({stored})) FROM typed"
     ).fetchall()[0]
+    if load.stored_if:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE dropped AS SELECT * FROM typed "
+            f"WHERE NOT row_rejected AND NOT ({stored})"
+        )
     con.execute("DROP TABLE typed")
     con.execute("DROP VIEW mapped")
-    return RowCounts(read=read, loaded=read - rejected, rejected=rejected)
+    loaded = read - rejected - dropped
+    return RowCounts(read=read, loaded=loaded, rejected=rejected, dropped=dropped)

@@ -1,8 +1,9 @@
 """SQL expressions that type one delivered text value, and say what is wrong with it.
 
 Swedish exports write `1 234,50` (space or no-break space as thousands separator, decimal
-comma) and dates as YYYY-MM-DD, YYYYMMDD or YYMMDD. Each typed column gets a value
-expression (null when unusable) and a problem expression (a Swedish reason, or null).
+comma), dates as YYYY-MM-DD, YYYYMMDD or YYMMDD, and months (kind F) as YYYY-MM or YYYYMM.
+Each typed column gets a value expression (null when unusable) and a problem expression
+(a Swedish reason, or null).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ NUMBER_NOISE = ("' '", "chr(160)", "chr(8239)", "'%'")
 EXCEL_EPOCH = "1899-12-30"
 EXCEL_SERIAL_RANGE = (20000, 80000)
 
-KIND_NAMES = {
-    "DATE": "datum",
-    "INTEGER": "heltal",
-    "DOUBLE": "tal",
-    "DECIMAL(18,2)": "belopp",
+# Value type -> the problem of a value that cannot be read as one. MONTH is no SQL type:
+# a DATE column whose mapping declares it (`value_types`), stored as the month's first day.
+INVALID = {
+    "DATE": "ogiltigt datum",
+    "MONTH": "ogiltig månad (väntat ÅÅÅÅ-MM eller ÅÅÅÅMM)",
+    "INTEGER": "ogiltigt heltal",
+    "DOUBLE": "ogiltigt tal",
+    "DECIMAL(18,2)": "ogiltigt belopp",
 }
 
 
@@ -54,6 +58,17 @@ def date_sql(column: str) -> str:
     END::DATE"""
 
 
+def month_sql(column: str) -> str:
+    """A month, YYYY-MM or YYYYMM, as its first day. Never through `date_sql`: six digits
+    there are YYMMDD, so 202403 would be unreadable and 201205 (May 2012) 5 December 2020."""
+    value = text_sql(column)
+    first_day = f"replace({value}, '-', '') || '01'"
+    return (
+        f"CASE WHEN regexp_full_match({value}, '\\d{{4}}-?\\d{{2}}') "
+        f"THEN try_strptime({first_day}, '%Y%m%d') END::DATE"
+    )
+
+
 def number_text_sql(column: str) -> str:
     """A delivered number with thousands separators removed and a decimal point."""
     expression = text_sql(column)
@@ -66,6 +81,8 @@ def typed_value_sql(column: str, sql_type: str) -> str:
     """The typed value of a text column; null when empty or unparseable."""
     if sql_type == "DATE":
         return date_sql(column)
+    if sql_type == "MONTH":
+        return month_sql(column)
     if sql_type == "INTEGER":
         number = f"try_cast({number_text_sql(column)} AS DOUBLE)"
         # try_cast: a twelve-digit number typed into an integer field is unusable, not fatal.
@@ -111,9 +128,8 @@ class Field:
         """Why the value cannot be used (null when fine); unknown code labels excluded."""
         missing = "'värde saknas'" if self.required or self.expected else "NULL"
         cases = [f"WHEN {self.text} IS NULL THEN {missing}"]
-        if self.sql_type in KIND_NAMES:
-            kind = KIND_NAMES[self.sql_type]
-            cases.append(f"WHEN {self.value} IS NULL THEN 'ogiltigt {kind}'")
+        if self.sql_type in INVALID:
+            cases.append(f"WHEN {self.value} IS NULL THEN '{INVALID[self.sql_type]}'")
         if self.sql_type in NUMERIC_TYPES and not self.allow_negative:
             cases.append(f"WHEN {self.value} < 0 THEN 'negativt värde'")
         if self.allowed:

@@ -53,3 +53,8 @@ def entries(landing: Path, source_kind: str, current_only: bool = False) -> list
         for entry in manifest(landing)["files"]
         if entry["source_kind"] == source_kind and (entry["is_current"] or not current_only)
     ]
+
+
+def data_rows(path: Path) -> list[list[str]]:
+    """Data rows of a delimited export without trailer lines (kind F ends with `# ...`)."""
+    return [row for row in read_rows(path)[1] if not (row and row[0].startswith("#"))]

@@ -128,6 +128,7 @@ FILE_PATTERNS = {
         re.compile(r"^budget_(\d{4})\.xlsx$"),
         re.compile(r"^prognos_(\d{8})\.xlsx$"),
     ],
+    "register": [re.compile(r"^forsorjning_[a-z0-9]+_(\d{8})\.csv$")],
 }
 AGE_BANDS = [
     "16-19 år",
@@ -141,3 +142,11 @@ AGE_BANDS = [
     "55-59 år",
     "60-64 år",
 ]
+CONSENT_COLUMN = "Samtycke uppföljning"  # kind A, newer exports only
+CONSENT_VALUES = {"J", "N", ""}
+INCOME_SUPPORT_COLUMNS = ["Personnummer", "Månad", "Ersättning", "Omfattning", "Belopp"]
+INCOME_SUPPORT_TRAILER = re.compile(r"^# Okända personnummer: (\d+)$")
+INCOME_SUPPORT_MONTH_FORMS = {"YYYY-MM": "%Y-%m", "YYYYMM": "%Y%m"}
+BENEFIT_EXTENTS = {"25", "50", "75", "100"}
+EXTENT_BENEFITS = {"Sjukpenning", "Sjukersättning", "Aktivitetsersättning"}
+WAGE_BENEFIT = "Lön"  # the one Ersättning that is not public support

@@ -15,7 +15,7 @@ from pipelines.demo.generate import generate
 from pipelines.ingest.insats_config import read_config
 from pipelines.settings import Settings
 from tests.demo.conftest import PARTICIPANTS, SEED
-from tests.demo.landing_files import BOM, decode, manifest, read_rows, records, sheet
+from tests.demo.landing_files import BOM, data_rows, decode, manifest, records, sheet
 from tests.demo.spec_vocabulary import FILE_PATTERNS
 
 
@@ -81,7 +81,7 @@ def test_manifest_lists_every_file_with_its_row_count(landing: Path) -> None:
     for name, entry in listed.items():
         path = landing / name
         if path.suffix in (".csv", ".txt") and entry["source_kind"] != "population":
-            assert len(read_rows(path)[1]) == entry["rows"], name
+            assert len(data_rows(path)) == entry["rows"], name
         elif entry["source_kind"] == "register":
             assert len(sheet(path, "Deltagare")) - 1 == entry["rows"], name
 

@@ -99,6 +99,8 @@ episodes as (
         arg_min(age_at_enrolment, coalesce(enrolment_date, referral_date)) as age_at_enrolment,
         arg_min(income_source_at_enrolment, coalesce(enrolment_date, referral_date))
             as income_source_at_enrolment,
+        arg_min(income_extent_at_enrolment, coalesce(enrolment_date, referral_date))
+            as income_extent_at_enrolment,
         arg_max(income_source_at_exit, exit_date) as income_source_at_exit,
         arg_max(occupation_at_exit, exit_date) as occupation_at_exit,
         min(assessment_date) as assessment_date,
@@ -106,6 +108,8 @@ episodes as (
         list(case_row_id) as case_row_ids,
         arg_max(caseworker, coalesce(enrolment_date, referral_date)) as caseworker,
         count(*) as case_rows,
+        -- Follow-up after exit rests on consent: one of the episode's rows gave it.
+        bool_or(has_follow_up_consent) as has_follow_up_consent,
         -- Knowledge of the episode ends with the latest delivery it came in.
         max(extraction_date) as delivered_to_date
     from episode_rows

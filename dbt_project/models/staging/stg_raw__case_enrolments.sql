@@ -42,6 +42,9 @@ final as (
         language_support_need as language_support_need_label,
         work_capacity as work_capacity_label,
         cast(attended_hours as double) as attended_hours,
+        -- Samtycke uppföljning: J or JA (as delivered, any case) is consent to follow-up
+        -- through the paying agencies' registers; N, empty or absent is none.
+        coalesce(upper(trim(follow_up_consent)) in ('J', 'JA'), false) as has_follow_up_consent,
         -- Fields delivered but unusable, so nulled at ingest (empty for rows loaded before
         -- ingest recorded them).
         coalesce(nulled_fields, cast([] as varchar[])) as nulled_fields,

@@ -2,6 +2,11 @@
 -- depends_on: {{ ref('budget_vs_forecast') }}
 -- depends_on: {{ ref('cost_per_participant') }}
 -- depends_on: {{ ref('exits_by_reason') }}
+-- depends_on: {{ ref('follow_up_benefit_extent') }}
+-- depends_on: {{ ref('follow_up_payments') }}
+-- depends_on: {{ ref('follow_up_returns') }}
+-- depends_on: {{ ref('follow_up_status') }}
+-- depends_on: {{ ref('follow_up_status_by_source') }}
 -- depends_on: {{ ref('funding_by_party') }}
 -- depends_on: {{ ref('income_transitions') }}
 -- depends_on: {{ ref('occupation_transitions') }}

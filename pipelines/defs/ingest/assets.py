@@ -4,13 +4,17 @@ Kinds A and B (case system and Excel registers) feed one table, `raw.case_enrolm
 so they share one asset; its checks still name each quarantined file and its kind.
 Every asset reports quarantined files as a failed error-severity check and rejected rows
 as a warning; neither blocks other assets, since every other file still loaded.
+Income-support extracts (kind F) wait for the case enrolments: consent is read there.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dagster as dg
+import duckdb
 
 from pipelines.defs.resources import InsatsConfigFile, Landing, PseudonymKey, WorkDatabase
+from pipelines.ingest.consent import purge_withdrawn
 from pipelines.ingest.engine import IngestReport, ingest
 from pipelines.ingest.insats_config import ConfigError, read_config, replace_config_tables
 from pipelines.ingest.schema import CONFIG_TABLES, ensure_raw_schema
@@ -29,6 +33,9 @@ class IngestSpec:
     kinds: tuple[str, ...]
     description: str
     unknown_folders: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()  # raw tables read while loading, so loaded first
+    # Run on every run before the files (even when none landed); counts go to the metadata.
+    upkeep: Callable[[duckdb.DuckDBPyConnection], dict[str, int]] | None = None
 
 
 INGEST_SPECS = (
@@ -72,6 +79,17 @@ INGEST_SPECS = (
         ("forecast",),
         "Helårsprognoser per insats och kostnadsslag, en per prognosdatum.",
     ),
+    IngestSpec(
+        "income_support",
+        ("income_support_months", "income_support_extracts"),
+        ("income_support",),
+        "Månatliga försörjningsuttag (typ F, forsorjning_<källa>_<datum>.csv), "
+        "pseudonymiserade; bara rader för deltagare med samtycke till uppföljning lagras, "
+        "övriga räknas per uttag. Återkallat samtycke raderar det lagrade.",
+        unknown_folders=("register",),
+        after=("case_enrolments",),
+        upkeep=purge_withdrawn,
+    ),
 )
 
 
@@ -86,9 +104,12 @@ def raw_spec(table: str, description: str, deps: list[dg.AssetKey] | None = None
     )
 
 
-def _materializations(spec: IngestSpec, report: IngestReport) -> list[dg.MaterializeResult]:
+def _materializations(
+    spec: IngestSpec, report: IngestReport, upkept: dict[str, int]
+) -> list[dg.MaterializeResult]:
     rows = report.rows
     metadata = {
+        **upkept,
         "files_loaded": len(report.having("loaded")),
         "files_already_loaded": len(report.having("duplicate")),
         "files_quarantined": len(report.having("quarantined")),
@@ -96,6 +117,7 @@ def _materializations(spec: IngestSpec, report: IngestReport) -> list[dg.Materia
         "rows_read": rows.read,
         "rows_loaded": rows.loaded,
         "rows_rejected": rows.rejected,
+        "rows_dropped": rows.dropped,  # usable, not to be stored (no follow-up consent)
         "fields_nulled": report.fields_nulled,
         "fields_redacted": report.fields_redacted,
     }
@@ -162,7 +184,10 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
 
     @dg.multi_asset(
         name=f"ingest_{spec.name}",
-        specs=[raw_spec(table, spec.description) for table in spec.tables],
+        specs=[
+            raw_spec(table, spec.description, [dg.AssetKey(["raw", t]) for t in spec.after])
+            for table in spec.tables
+        ],
         check_specs=check_specs,
     )
     def _ingest(
@@ -175,6 +200,8 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
         key = pseudonym_key.value()
         with work_db.connect() as con:
             require_matching_key(con, key)  # before any file: a changed key loads nothing
+            ensure_raw_schema(con)
+            upkept = spec.upkeep(con) if spec.upkeep else {}
             report = ingest(
                 con,
                 landing.folder,
@@ -186,7 +213,7 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
             )
         for outcome in report.outcomes:
             context.log.info(f"{outcome.file_name}: {outcome.status} ({outcome.counts})")
-        yield from _materializations(spec, report)
+        yield from _materializations(spec, report, upkept)
         yield from _check_results(spec, report)
 
     return _ingest

@@ -1,0 +1,84 @@
+{#- Follow-up after exit (int_exits_followed_up): the exit cohort of a period is the exits
+    whose exit month lies in it. Figures are counted per insats (and 'Alla insatser') and
+    exit month first, then rolled up into every period of int_periods_spined, so no
+    member × period rows are built. -#}
+
+{#- The breakdowns of a cohort member's row (dimension, dimension_value), to unnest. -#}
+{% macro follow_up_breakdowns() -%}
+    unnest([
+        { 'dimension': 'all', 'dimension_value': 'Alla' },
+        { 'dimension': 'unit', 'dimension_value': unit },
+        { 'dimension': 'gender', 'dimension_value': coalesce(gender, 'Okänt') },
+        { 'dimension': 'age_band', 'dimension_value': coalesce(age_band, 'Okänd') },
+        {
+            'dimension': 'income_source_at_enrolment',
+            'dimension_value': coalesce(income_source_at_enrolment, 'Uppgift saknas')
+        },
+        { 'dimension': 'exit_reason', 'dimension_value': coalesce(exit_reason, 'Okänd') }
+    ]) as breakdown
+{%- endmacro %}
+
+{#- Per insats (and 'Alla insatser'), exit month, breakdown and the `keys` columns, over
+    rows with insats, exit_month, breakdown and record_key: each count of `counts` (name:
+    predicate on a row) with its cell key (the rows' record keys summed modulo key_range),
+    and each sum of `sums` (name: expression). -#}
+{% macro follow_up_monthly(rows, keys=[], counts={}, sums={}) -%}
+    {%- set key_list = keys | join(', ') -%}
+    {%- set key_tail = (', ' ~ key_list) if keys else '' -%}
+    select
+        coalesce(insats, 'Alla insatser') as insats,
+        exit_month,
+        breakdown.dimension,
+        breakdown.dimension_value,
+        {%- for key in keys %}
+        {{ key }},
+        {%- endfor %}
+        {%- for name, expression in sums.items() %}
+        sum({{ expression }}) as {{ name }},
+        {%- endfor %}
+        {%- for count, predicate in counts.items() %}
+        count_if({{ predicate }}) as {{ count }},
+        {{ cell_key('sum(record_key) filter (where ' ~ predicate ~ ')') }} as {{ count }}_cell_key
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from {{ rows }}
+    {#- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa. #}
+    group by grouping sets (  /* noqa: PRS */
+        (insats, exit_month, breakdown.dimension, breakdown.dimension_value{{ key_tail }}),
+        (exit_month, breakdown.dimension, breakdown.dimension_value{{ key_tail }})
+    )
+{%- endmacro %}
+
+{#- The monthly figures of follow_up_monthly rolled into every period containing the exit
+    month: counts and sums added, cell keys of the sums of the cell keys. -#}
+{% macro follow_up_rolled_up(monthly, periods, keys=[], counts={}, sums={}) -%}
+    select
+        {{ monthly }}.insats,
+        {{ periods }}.period_type,
+        {{ periods }}.period_label,
+        {{ periods }}.period_start,
+        {{ periods }}.period_end,
+        {{ monthly }}.dimension,
+        {{ monthly }}.dimension_value,
+        {%- for key in keys %}
+        {{ monthly }}.{{ key }},
+        {%- endfor %}
+        {%- for name in sums %}
+        sum({{ monthly }}.{{ name }}) as {{ name }},
+        {%- endfor %}
+        {%- for count in counts %}
+        cast(sum({{ monthly }}.{{ count }}) as bigint) as {{ count }},
+        {{ cell_key('sum(' ~ monthly ~ '.' ~ count ~ '_cell_key)') }} as {{ count }}_cell_key
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from {{ monthly }}
+    inner join {{ periods }}
+        on {{ monthly }}.exit_month between {{ periods }}.period_start and {{ periods }}.period_end
+    group by all
+{%- endmacro %}
+
+{#- A cohort figure is reported only when the cohort is mature for it (mogen kohort): every
+    member is covered (the count `covered` equals the count `members`, and is not 0). -#}
+{% macro is_mature_cohort(covered, members) -%}
+    ({{ covered }} = {{ members }} and {{ members }} > 0)
+{%- endmacro %}
