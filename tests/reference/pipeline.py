@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.reference import build_duellen, build_samverkan
+from tests.reference import build_duellen, build_follow_up, build_samverkan
 from tests.reference.source_files import merged_config, write_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def case_env(root: Path) -> dict[str, str]:
     return env
 
 
-CASES = (build_duellen, build_samverkan)
+CASES = (build_duellen, build_samverkan, build_follow_up)
 
 
 def run_pipeline(root: Path) -> subprocess.CompletedProcess[str]:
@@ -134,4 +134,10 @@ def duellen(tmp_path_factory: pytest.TempPathFactory) -> BuiltCase:
 @pytest.fixture(scope="session")
 def samverkan(tmp_path_factory: pytest.TempPathFactory) -> BuiltCase:
     """The published warehouse holding reference case 2 (and the other cases)."""
+    return built_reference_cases(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def follow_up(tmp_path_factory: pytest.TempPathFactory) -> BuiltCase:
+    """The published warehouse holding reference case 3 (and the other cases)."""
     return built_reference_cases(tmp_path_factory)

@@ -14,7 +14,7 @@ from pipelines import personnummer
 from pipelines.personnummer import Form
 from tests.ingest.fixtures import write_csv, write_xlsx
 
-LANDING_KINDS = ("arende", "scb", "ekonomi")
+LANDING_KINDS = ("arende", "scb", "ekonomi", "register")
 
 
 def samordningsnummer(birth: date, index: int, gender: str) -> str:

@@ -4,6 +4,7 @@ published figures, so a failing pipeline test points at the pipeline, not the fi
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -15,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from pipelines import personnummer
 from pipelines.ingest.insats_config import read_config
-from tests.reference import build_duellen, build_samverkan
+from tests.reference import build_duellen, build_follow_up, build_samverkan
 from tests.reference.pipeline import write_reference_landing
 from tests.reference.source_files import write_config
 
@@ -35,6 +36,13 @@ def samverkan_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def follow_up_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    landing = tmp_path_factory.mktemp("follow_up_files") / "landing"
+    build_follow_up.write_sources(landing)
+    return landing
+
+
 def _sheet(path: Path, name: str) -> list[dict]:
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
@@ -46,7 +54,7 @@ def _delimited(path: Path, encoding: str) -> list[dict]:
 
 
 def _amount(text: str) -> Decimal:
-    return Decimal(text.replace(" ", "").replace(",", "."))
+    return Decimal(text.replace(" ", "").replace("\u00a0", "").replace(",", "."))
 
 
 def test_duellen_register(duellen_landing: Path) -> None:
@@ -140,13 +148,76 @@ def test_samverkan_case_system(samverkan_landing: Path) -> None:
     assert len(hassleholm - in_case_system) == 8
 
 
+def test_follow_up_case_export(follow_up_landing: Path) -> None:
+    """Kind A with the newer column Samtycke uppföljning: J for five, N for Dan, empty for Eva."""
+    rows = _delimited(follow_up_landing / "arende" / build_follow_up.GWA_FILE, "cp1252")
+    assert list(rows[0])[-1] == "Samtycke uppföljning"
+    assert Counter(row["Samtycke uppföljning"] for row in rows) == {"J": 5, "N": 1, "": 1}
+    for row in rows:
+        number = row["Personnummer"].replace("-", "")
+        assert personnummer.is_valid(number, build_follow_up.CASE_EXTRACTION)
+        assert personnummer.is_coordination_number(number)
+
+
+# Per extract: (persons it knows, rows, the trailer's unknown persons, personnummer pattern).
+FOLLOW_UP_EXTRACTS = {
+    "hassleholm": (4, 64 + 60 + 40 + 60, 3, r"\d{8}-\d{4}"),  # Hans, Anna, Gun, Dan
+    "fk": (4, 64 + 59 + 58 + 24, 3, r"\d{12}"),  # Hans, Bo, Cia, Filip
+    "skv": (5, 60 + 59 + 58 + 40 + 60, 2, r"\d{6}-\d{4}"),  # Anna, Bo, Cia, Gun, Dan
+}
+
+
+def _month_index(text: str) -> int:
+    digits = text.replace("-", "")
+    return int(digits[:4]) * 12 + int(digits[4:])
+
+
+@pytest.mark.parametrize("extract", build_follow_up.EXTRACTS, ids=lambda e: e.source)
+def test_follow_up_extracts(follow_up_landing: Path, extract: build_follow_up.Extract) -> None:
+    """Kind F as source-formats.md describes it: every month of each known person once
+    (an empty Ersättning with Belopp 0 when nothing was paid), decimal comma amounts, the
+    trailer count of unknown persons, valid samordningsnummer in the source's form."""
+    persons, row_count, unknown, number_form = FOLLOW_UP_EXTRACTS[extract.source]
+    path = follow_up_landing / "register" / extract.file_name
+    lines = path.read_bytes().decode(extract.encoding).splitlines()
+    assert lines[-1] == f"# Okända personnummer: {unknown}"
+    reader = csv.DictReader(lines[:-1], delimiter=";")
+    rows = [{key.strip().lower(): value for key, value in row.items()} for row in reader]
+    assert len(rows) == row_count
+    months: dict[str, list[int]] = {}
+    for row in rows:
+        number, month = row["personnummer"], row["månad"]
+        assert re.fullmatch(number_form, number)
+        assert personnummer.is_valid(number, extract.extraction)
+        assert re.fullmatch(r"\d{4}-?\d{2}", month)
+        assert re.fullmatch(r"\d{1,3}([ \u00a0]?\d{3})*,\d{2}|0", row["belopp"])
+        assert (row["ersättning"] == "") == (_amount(row["belopp"]) == 0)
+        months.setdefault(number, []).append(_month_index(month))
+    assert len(months) == persons
+    for delivered in months.values():
+        assert delivered == list(range(delivered[0], delivered[0] + len(delivered)))
+
+
+def test_follow_up_extracts_use_both_month_forms(follow_up_landing: Path) -> None:
+    text = "".join(
+        (follow_up_landing / "register" / extract.file_name).read_bytes().decode(extract.encoding)
+        for extract in build_follow_up.EXTRACTS
+    )
+    assert re.search(r";\d{4}-\d{2};", text) and re.search(r";\d{6};", text)
+
+
 def test_reference_landing_holds_every_case(tmp_path: Path) -> None:
     """One landing and one configuration for all cases, accepted by the config reader."""
     config = tmp_path / "insatser.yml"
     write_reference_landing(tmp_path / "landing", config)
     tables = read_config(config)
-    assert {row[0] for row in tables["insats_config"]} == {"Duellen", "Samverkan utan gränser"}
+    assert {row[0] for row in tables["insats_config"]} == {
+        "Duellen",
+        "Samverkan utan gränser",
+        "Steget vidare",
+    }
     assert len(tables["stated_figures"]) == 6
     files = {path.name for path in (tmp_path / "landing").rglob("*.*")}
     assert build_duellen.REGISTER_FILE in files and build_samverkan.GWA_FILE in files
-    assert len(files) == 9
+    assert build_follow_up.GWA_FILE in files
+    assert len(files) == 13
