@@ -14,7 +14,7 @@ import streamlit as st
 import yaml
 
 from dashboards import data
-from dashboards.data import MASK, numeric
+from dashboards.data import MASK, NOT_MATURE, numeric
 from pipelines.figure_catalog import Figure, column_labels
 from pipelines.spreadsheet_safety import csv_bytes
 
@@ -66,9 +66,15 @@ def figure_definitions(*figure_ids: str) -> str:
     return " ".join(f"{figures[i].label}: {figures[i].definition}" for i in figure_ids)
 
 
-def column_names() -> dict[str, str]:
-    """Swedish column headings: figures from the catalogue, other columns from labels.yml."""
-    return {**labels()["columns"], **column_labels(catalog())}
+def column_names(mart: str | None = None) -> dict[str, str]:
+    """Swedish column headings: figures from the catalogue, other columns from labels.yml.
+
+    Given a mart, its own figures name their columns (a `base` or `covered` column means
+    different persons in different marts).
+    """
+    figures = catalog()
+    own = {key: figure for key, figure in figures.items() if figure.mart == mart}
+    return {**labels()["columns"], **column_labels(figures), **column_labels(own)}
 
 
 def label(group: str, key: str | None) -> str:
@@ -123,17 +129,24 @@ def _is_number(value: object) -> bool:
     return isinstance(value, numbers.Number) and not pd.isna(value)
 
 
-def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) -> None:
-    """Show a table with Swedish headings, and offer it as CSV (same content, raw numbers)."""
+def table(
+    df: pd.DataFrame, name: str, formats: dict[str, str] | None = None, mart: str | None = None
+) -> None:
+    """Show a table with Swedish headings (the mart's own figure labels first), and offer
+    it as CSV (same content, raw numbers)."""
     shown = df.copy()
-    kinds = {column: _default_kind(df[column]) for column in df if (df[column] == MASK).any()}
+    kinds = {
+        column: _default_kind(df[column])
+        for column in df
+        if df[column].isin([MASK, NOT_MATURE]).any()
+    }
     for column, kind in (kinds | (formats or {})).items():
         shown[column] = shown[column].map(lambda v, k=kind: fmt(v, k))
-    shown = shown.rename(columns=column_names())
+    shown = shown.rename(columns=column_names(mart))
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button(
         "Ladda ner tabellen (CSV)",
-        csv_download(df),
+        csv_download(df, mart),
         file_name=f"{slug(name)}.csv",
         mime="text/csv",
         key=f"download-{slug(name)}",
@@ -142,9 +155,9 @@ def table(df: pd.DataFrame, name: str, formats: dict[str, str] | None = None) ->
     )
 
 
-def csv_download(df: pd.DataFrame) -> bytes:
+def csv_download(df: pd.DataFrame, mart: str | None = None) -> bytes:
     """The CSV a table offers: Swedish headings, raw numbers, no text Excel would run."""
-    return csv_bytes(df.rename(columns=column_names()), ",")
+    return csv_bytes(df.rename(columns=column_names(mart)), ",")
 
 
 def _default_kind(masked: pd.Series) -> str:
@@ -163,12 +176,15 @@ def definition(text: str) -> None:
     st.caption(f"**Definition:** {text}")
 
 
-def long_form(df: pd.DataFrame, x: str, columns: list[str]) -> pd.DataFrame:
+def long_form(
+    df: pd.DataFrame, x: str, columns: list[str], mart: str | None = None
+) -> pd.DataFrame:
     """Masked wide columns as (x, series, value) rows for altair; masked cells left out."""
+    names = column_names(mart)
     melted = pd.DataFrame(
         {
             x: pd.concat([df[x]] * len(columns), ignore_index=True),
-            "Serie": [column_names().get(c, c) for c in columns for _ in range(len(df))],
+            "Serie": [names.get(c, c) for c in columns for _ in range(len(df))],
             "Värde": pd.concat([numeric(df[c]) for c in columns], ignore_index=True),
         }
     )
@@ -237,3 +253,52 @@ def bar_chart(
         )
     )
     show_chart(chart)
+
+
+def bars(
+    long: pd.DataFrame,
+    category: str,
+    title: str,
+    value_format: str = COUNT_FORMAT,
+    stacked: bool = False,
+    nothing: str = NOTHING_TO_DRAW,
+) -> None:
+    """Horizontal bars of (category, Serie, Värde) rows as `long_form` gives them: the
+    series stacked (parts of a whole) or side by side (to compare), in the rows' order."""
+    if long.empty:
+        st.caption(nothing)
+        return
+    categories = long[category].astype(str)
+    data = long.assign(**{category: categories})
+    order = data["Serie"].unique().tolist()
+    series = alt.Color(
+        "Serie:N", title=None, sort=order, legend=alt.Legend(orient="bottom", labelLimit=320)
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", sort=categories.unique().tolist(), title=None),
+            x=alt.X(
+                "Värde:Q",
+                title=title,
+                stack="zero" if stacked else None,
+                axis=alt.Axis(format=value_format, tickCount=8),
+            ),
+            color=series,
+            tooltip=[category, "Serie", alt.Tooltip("Värde:Q", format=value_format)],
+            **({} if stacked else {"yOffset": alt.YOffset("Serie:N", sort=order)}),
+        )
+    )
+    show_chart(chart)
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """Whole numbers the way people write them: 1–3, 6, 9–24."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)

@@ -177,17 +177,32 @@ def honoured_person_filters(f: data.Filters) -> set[str]:
     return {dimension} & {"gender", "age_band"}
 
 
-def applied_filters(f: data.Filters, honoured: set[str], what: str = "sidans tabeller") -> None:
+def applied_filters(
+    f: data.Filters,
+    honoured: set[str],
+    what: str = "sidans tabeller",
+    unit_applies: bool = True,
+) -> None:
     """Say which filters shaped the page, and which its marts cannot apply."""
+    scope = f"{_insats_name(f.insats)} · {f.unit} · {label('period_types', f.period_type)} "
+    st.caption(f"Urval: {scope}{f.period_label or ''}")
+    not_applied(f, honoured, what, unit_applies)
+
+
+def not_applied(f: data.Filters, honoured: set[str], what: str, unit_applies: bool = True) -> None:
+    """Say plainly which chosen filters `what` does not follow: it shows all for them.
+
+    The unit is a scope most marts have; where a view has it only as one breakdown among
+    others (the follow-up marts), the caller says whether it applies.
+    """
     names = {
+        "unit": ("Enhet", None if unit_applies or f.unit == data.ALL_UNITS else f.unit),
         "municipality": ("Kommun", f.municipality),
         "gender": ("Kön", label("genders", f.gender)),
         "age_band": ("Åldersgrupp", f.age_band),
     }
     chosen = {key: value for key, value in names.items() if value[1]}
     ignored = [f"{name} ({value})" for key, (name, value) in chosen.items() if key not in honoured]
-    scope = f"{_insats_name(f.insats)} · {f.unit} · {label('period_types', f.period_type)} "
-    st.caption(f"Urval: {scope}{f.period_label or ''}")
     if ignored:
         st.info(
             f"Urvalet {', '.join(ignored)} kan inte tillämpas på {what}, som "

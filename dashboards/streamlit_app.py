@@ -23,6 +23,7 @@ PAGES = {
         st.Page("app_pages/resultat.py", title="Resultat", icon=":material/flag:"),
         st.Page("app_pages/tid_till_utfall.py", title="Tid till utfall", icon=":material/timer:"),
         st.Page("app_pages/forsorjning.py", title="Försörjning", icon=":material/swap_horiz:"),
+        st.Page("app_pages/uppfoljning.py", title="Uppföljning", icon=":material/update:"),
         st.Page("app_pages/ekonomi.py", title="Ekonomi", icon=":material/payments:"),
     ],
     "Kvalitet": [

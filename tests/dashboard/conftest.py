@@ -16,6 +16,7 @@ PAGES = {
     "resultat": "Resultat",
     "tid_till_utfall": "Tid till utfall",
     "forsorjning": "Försörjning",
+    "uppfoljning": "Uppföljning",
     "ekonomi": "Ekonomi",
     "datakvalitet": "Datakvalitet",
     "avstamning": "Avstämning",

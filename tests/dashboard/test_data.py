@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboards import data
-from dashboards.components import csv_download
+from dashboards.components import csv_download, number_ranges
 from dashboards.frame import default_period
 from pipelines.disclosure import MASK, load_rules, perturbed, protect_frame
 from pipelines.figure_catalog import protections, seed_catalog
@@ -157,3 +157,85 @@ def test_a_count_is_protected_in_every_mart_that_shows_it() -> None:
         pytest.approx(e) if e else None for e in expected
     ]
     assert shown["cost"].tolist() == [1000.0, 1000.0]
+
+
+def test_an_immature_cohort_shows_no_number_not_even_a_protected_share() -> None:
+    """The ratio rule alone would compute a share from the few members covered so far;
+    the follow-up reader writes 'ej mogen' instead, and nothing for an empty cohort (a
+    cohort of a few persons published as 0 looks the same, so its maturity tells nothing)."""
+    spec = data.FOLLOW_UP_MARTS["follow_up_status"]
+    df = pd.DataFrame(
+        {
+            "cohort": [40, 40, 3, 0],
+            "cohort_cell_key": [9, 9, 200, 0],
+            "covered": [40, 12, 3, 0],
+            "covered_cell_key": [9, 100, 0, 0],
+            "self_supporting": [16, 6, 1, 0],
+            "self_supporting_cell_key": [30, 70, 200, 0],
+            "is_mature": [True, False, False, False],
+            "self_supporting_share": [0.4, None, None, None],
+        }
+    )
+    assert perturbed(3, 200) == 0, "the cohort of 3 is published as 0"
+    protected = protect_frame(df, protections(seed_catalog(), "follow_up_status"))
+    assert isinstance(protected["self_supporting_share"][1], float), "the rule alone shows one"
+    shown = data.as_shown(protected, spec)
+    assert shown["self_supporting_share"][0] == pytest.approx(perturbed(16, 30) / perturbed(40, 9))
+    assert shown["self_supporting_share"].tolist()[1:] == [data.NOT_MATURE, None, None]
+    assert shown["self_supporting"].tolist()[1:] == [data.NOT_MATURE, None, None]
+    assert shown["covered"][1] == perturbed(12, 100), "how far coverage has come is shown"
+    assert "is_mature" not in shown
+
+
+def test_each_return_band_waits_for_its_own_maturity() -> None:
+    spec = data.FOLLOW_UP_MARTS["follow_up_returns"]
+    df = pd.DataFrame(
+        {
+            "base": [30],
+            "within_6": [6],
+            "months_7_12": [4],
+            "months_13_24": [2],
+            "is_mature_6": [True],
+            "is_mature_12": [True],
+            "is_mature_24": [False],
+        }
+    )
+    shown = data.as_shown(df, spec).iloc[0]
+    assert (shown["within_6"], shown["months_7_12"]) == (6, 4)
+    assert shown["months_13_24"] == data.NOT_MATURE
+
+
+def test_the_follow_up_row_follows_one_filter_at_a_time() -> None:
+    assert data.follow_up_selector(data.Filters()) == ("all", data.ALL_GROUPS)
+    assert data.follow_up_selector(data.Filters(unit="Osby")) == ("unit", "Osby")
+    both = data.Filters(unit="Osby", gender="K", age_band="25-34")
+    assert data.follow_up_selector(both) == ("gender", "K")
+
+
+def test_number_ranges_are_written_as_people_write_them() -> None:
+    assert number_ranges([9, 1, 2, 3, 6, 10, 11, 24]) == "1–3, 6, 9–11, 24"
+    assert number_ranges([6, 12, 24]) == "6, 12, 24"
+    assert number_ranges([]) == ""
+
+
+def test_kronor_per_participant_are_hidden_for_few_participants() -> None:
+    """A mean on fewer persons than the threshold is not shown: per participant like the
+    sum (the catalogue's per_person rule alone would show the sum divided by 5)."""
+    df = pd.DataFrame(
+        {
+            "participants": [3, 40],
+            "participants_cell_key": [10, 77],
+            "is_mature": [True, True],
+            **{
+                f"{measure}_{kind}": [1200.0, 40000.0]
+                for measure in data.PAYMENT_MEASURES
+                for kind in ("per_participant", "total")
+            },
+        }
+    )
+    spec = data.FOLLOW_UP_MARTS["follow_up_payments"]
+    protected = protect_frame(df, protections(seed_catalog(), "follow_up_payments"))
+    assert protected["after_per_participant"][0] != MASK, "the rule alone shows it"
+    shown = data.as_shown(protected, spec)
+    assert shown.loc[0, list(data.PAYMENT_KRONOR)].tolist() == [MASK] * 6
+    assert shown["after_per_participant"][1] == pytest.approx(40000.0 * 40 / perturbed(40, 77))

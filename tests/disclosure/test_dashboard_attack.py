@@ -11,7 +11,14 @@ checks that against the real app) are read with every relation a reader can use:
 - Tid till utfall: at risk on a day against the next day's at risk, events, competing
   and censored;
 - Ekonomi, Försörjning and the reach table: their counts (participants, persons per
-  transition, served and goal exits beside the costs), which state no relation.
+  transition, served and goal exits beside the costs), which state no relation;
+- Uppföljning, for every tertial exit cohort: covered against the cohort and the cohort
+  against the exits (equal once a cohort is mature), the income-source persons against the
+  covered, the return bands against their base, ended + lowered + unchanged against the
+  covered, the participants per paying party against the cohort, and every breakdown
+  (enhet, kön, åldersgrupp, …) against the cohort as a whole. A relation that is an
+  inequality in general (covered <= cohort, the bands <= base) is used wherever the true
+  counts make it an equality, the case in which it could pin a cell.
 
 As for the report, no small cell may be shown at its true value and a relation's answer
 for one must stay a guess; the same attack with the totals exact or with "<5" masking
@@ -29,6 +36,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import data
+from dashboards.components import fmt
 from tests.dashboard.conftest import open_app, query
 from tests.disclosure.attack import (
     Attack,
@@ -43,6 +51,19 @@ from tests.disclosure.test_report_attack import MAX_PRECISION, exact_totals, mas
 FLOWS = ("active_at_start", "enrolled", "exited", "dropouts", "active_at_end", "served")
 OUTCOME_COUNTS = ("exits", "goal_exits", "goal_share_base", "work_or_studies_exits")
 SURVIVAL_COUNTS = ("at_risk", "events", "competing", "censored")
+FOLLOW_UP_KEYS = {  # mart -> the columns that, with cohort and group, name a row
+    "follow_up_status": ["months_after"],
+    "follow_up_status_by_source": ["months_after", "income_source", "extent"],
+    "follow_up_returns": [],
+    "follow_up_payments": ["party"],
+    "follow_up_benefit_extent": ["months_after"],
+}
+BREAKDOWNS = ("unit", "gender", "age_band", "income_source_at_enrolment", "exit_reason")
+FOLLOW_UP_VARIANTS = {  # the attack on the follow-up page alone, as published and unprotected
+    "dashboard": "follow_up",
+    "exact_totals": "follow_up_exact_totals",
+    "masked_only": "follow_up_masked_only",
+}
 
 
 class View:
@@ -275,11 +296,102 @@ def _units_against_insats(view: View, insats: str, units: list[str]) -> None:
             view.relations.append(total(parts, cell))
 
 
+def _follow_up_rows(wh: data.Warehouse, insats: str, tertials: list[str]) -> pd.DataFrame:
+    """Every count the Uppföljning page shows for the insats's tertial cohorts, as shown and
+    as true, one row per cell: cohort, mart, dimension, group, key, column."""
+    f = data.Filters(insats=insats, period_type="tertial", period_label=tertials[-1])
+    frames = []
+    for mart, keys in FOLLOW_UP_KEYS.items():
+        counts = list(data.FOLLOW_UP_MARTS[mart].counts)
+        dimensions = ["all"] if mart == "follow_up_status_by_source" else ["all", *BREAKDOWNS]
+        for dimension in dimensions:
+            shown = data.follow_up(wh, f, mart, tertials, dimension)
+            true = query_frame(
+                Path(wh.path),
+                f"select period_label, dimension_value, {', '.join(keys + counts)} "
+                f"from marts.{mart} where insats = ? and period_type = 'tertial' "
+                "and dimension = ?",
+                [insats, dimension],
+            )
+            merged = shown.rename(columns={"paying_party": "party"}).merge(
+                true, on=["period_label", "dimension_value", *keys], suffixes=("", "_true")
+            )
+            key = merged[keys].astype(str).agg("/".join, axis=1) if keys else ""
+            for column in counts:
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "cohort": merged["period_label"],
+                            "where": f"{mart}/{dimension}/" + merged["dimension_value"],
+                            "key": key,
+                            "column": column,
+                            "shown": merged[column],
+                            "true": merged[f"{column}_true"],
+                        }
+                    )
+                )
+    rows = pd.concat(frames, ignore_index=True)
+    # Counts shown as numbers; "ej mogen" (or nothing, for an empty cohort) tells no count.
+    return rows[rows["shown"].map(lambda v: isinstance(v, int))]
+
+
+def _follow_up_view(rows: pd.DataFrame, scope: str) -> View:
+    """One cohort's cells and the relations a reader of the page can use between them."""
+    view = View()
+    names = {}
+    for where, key, column, true, shown in rows[
+        ["where", "key", "column", "true", "shown"]
+    ].itertuples(index=False):
+        names[(where, key, column)] = view.cell(f"{scope}/{where}/{key}/{column}", true, shown)
+
+    def relate(parts: list[tuple], whole: tuple) -> None:
+        cells = [names[p] for p in parts if p in names]
+        if whole in names and cells and sum(c.true for c in cells) == names[whole].true:
+            view.relations.append(total(cells, names[whole]))
+
+    status = "follow_up_status/all/Alla"
+    for where, key, column in list(names):
+        mart = where.split("/")[0]
+        if mart == "follow_up_status" and column == "cohort":
+            relate([(where, key, "covered")], (where, key, "cohort"))
+            relate([(where, key, "cohort")], (where, key, "exits"))
+            relate([(where, key, "self_supporting")], (where, key, "covered"))
+        elif mart == "follow_up_returns" and column == "base":
+            relate(
+                [(where, key, band) for band in data.FOLLOW_UP_MARTS[mart].counts[1:]],
+                (where, key, "base"),
+            )
+        elif mart == "follow_up_benefit_extent" and column == "covered":
+            relate(
+                [(where, key, c) for c in ("ended", "lowered", "unchanged")],
+                (where, key, "covered"),
+            )
+            relate([(where, key, "covered")], (where, key, "base"))
+        elif mart == "follow_up_payments" and column == "participants":
+            group = where.removeprefix("follow_up_payments/")
+            relate([(where, key, column)], (f"follow_up_status/{group}", "6", "cohort"))
+    by_month = defaultdict(list)
+    for where, key, column in names:
+        if where.startswith("follow_up_status_by_source/"):
+            by_month[key.split("/")[0]].append((where, key, column))
+    for month, parts in by_month.items():
+        relate(parts, (status, month, "covered"))
+    groups = defaultdict(list)
+    for where, key, column in names:
+        mart, dimension, _ = where.split("/", 2)
+        if dimension != "all":
+            groups[(mart, dimension, key, column)].append((where, key, column))
+    for (mart, _, key, column), parts in groups.items():
+        relate(parts, (f"{mart}/all/Alla", key, column))
+    return view
+
+
 @pytest.fixture(scope="module")
 def attacks(demo_warehouse: Path) -> dict[str, Attack]:
     wh = data.Warehouse(str(demo_warehouse), demo_warehouse.stat().st_mtime)
     tertial = latest_tertial(demo_warehouse)
-    variants = {name: Attack() for name in ("dashboard", "exact_totals", "masked_only")}
+    names = ("dashboard", "exact_totals", "masked_only", *FOLLOW_UP_VARIANTS.values())
+    variants = {name: Attack() for name in names}
     by_insats: dict[str, list[str]] = defaultdict(list)
     for insats, unit in scopes(demo_warehouse):
         by_insats[insats].append(unit)
@@ -297,12 +409,29 @@ def attacks(demo_warehouse: Path) -> dict[str, Attack]:
             if unit == data.ALL_UNITS:
                 _survival_view(view, wh, insats, scope)
         _units_against_insats(view, insats, [u for u in units if u != data.ALL_UNITS])
-        cells, relations = list(view.cells.values()), view.relations
-        variants["dashboard"].add(insats, cells, relations)
-        for name, change in (("exact_totals", exact_totals), ("masked_only", masked_only)):
-            changed = change(cells)
-            variants[name].add(insats, changed, rebuilt(relations, changed))
+        _attack(variants, insats, view)
+        tertials = data.follow_up_cohorts(
+            wh, data.Filters(insats=insats, period_type="tertial", period_label=tertial)
+        )
+        rows = _follow_up_rows(wh, insats, tertials)
+        for cohort, cells in rows.groupby("cohort"):
+            scope = f"{insats}/{cohort}"
+            follow_up = _follow_up_view(cells, scope)
+            _attack(variants, scope, follow_up)
+            _attack(variants, scope, follow_up, FOLLOW_UP_VARIANTS)
     return variants
+
+
+def _attack(
+    variants: dict[str, Attack], scope: str, view: View, names: dict[str, str] | None = None
+) -> None:
+    """The reader on one view, as published and with each safeguard off."""
+    names = names or {name: name for name in FOLLOW_UP_VARIANTS}
+    cells, relations = list(view.cells.values()), view.relations
+    variants[names["dashboard"]].add(scope, cells, relations)
+    for name, change in (("exact_totals", exact_totals), ("masked_only", masked_only)):
+        changed = change(cells)
+        variants[names[name]].add(scope, changed, rebuilt(relations, changed))
 
 
 def test_pages_show_the_frames(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -318,19 +447,58 @@ def test_pages_show_the_frames(demo_warehouse: Path, monkeypatch: pytest.MonkeyP
     assert shown == [int(v) for v in expected[list(FLOWS)].to_numpy().ravel()]
 
 
-def test_the_demo_pages_have_small_cells(attacks: dict[str, Attack]) -> None:
-    assert attacks["dashboard"].small >= 100, attacks["dashboard"].small
+def test_the_follow_up_page_shows_the_frames(
+    demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Uppföljning page's return and extent tables are the protected frames the attack
+    reads, number for number (an immature figure as "ej mogen", no number)."""
+
+    def figure_label(mart: str, column: str) -> str:
+        [(label,)] = query(
+            demo_warehouse,
+            "select label from marts.figure_catalog where mart = ? and mart_column = ?",
+            [mart, column],
+        )
+        return label
+
+    app: AppTest = open_app(demo_warehouse, monkeypatch)
+    app.switch_page("app_pages/uppfoljning.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    f = app.session_state["frame"].filters
+    wh = data.Warehouse(str(demo_warehouse), demo_warehouse.stat().st_mtime)
+    cohorts = app.multiselect(key=f"follow_up_cohorts_{f.period_type}_{f.period_label}").value
+    for mart, chosen in (
+        ("follow_up_returns", cohorts),
+        ("follow_up_benefit_extent", [f.period_label]),
+    ):
+        expected = data.follow_up(wh, f, mart, chosen)
+        counts = list(data.FOLLOW_UP_MARTS[mart].counts)
+        labels = [figure_label(mart, c) for c in counts]
+        table = next(t.value for t in app.dataframe if set(labels) <= set(t.value.columns))
+        assert len(table) == len(expected)
+        for label, column in zip(labels, counts, strict=True):
+            assert list(table[label]) == [fmt(v) for v in expected[column]]
 
 
-def test_no_small_cell_is_shown_at_its_true_value(attacks: dict[str, Attack]) -> None:
-    assert attacks["dashboard"].shown_exactly == []
+@pytest.mark.parametrize("page", ["dashboard", "follow_up"])
+def test_the_demo_pages_have_small_cells(attacks: dict[str, Attack], page: str) -> None:
+    assert attacks[page].small >= 100, attacks[page].small
 
 
-def test_relations_give_no_more_than_a_guess(attacks: dict[str, Attack]) -> None:
-    assert_only_guesses(attacks["dashboard"], MAX_PRECISION)
+@pytest.mark.parametrize("page", ["dashboard", "follow_up"])
+def test_no_small_cell_is_shown_at_its_true_value(attacks: dict[str, Attack], page: str) -> None:
+    assert attacks[page].shown_exactly == []
 
 
-@pytest.mark.parametrize("safeguard_off", ["exact_totals", "masked_only"])
+@pytest.mark.parametrize("page", ["dashboard", "follow_up"])
+def test_relations_give_no_more_than_a_guess(attacks: dict[str, Attack], page: str) -> None:
+    assert_only_guesses(attacks[page], MAX_PRECISION)
+
+
+@pytest.mark.parametrize(
+    "safeguard_off",
+    ["exact_totals", "masked_only", *list(FOLLOW_UP_VARIANTS.values())[1:]],
+)
 def test_the_attack_succeeds_without_the_safeguard(
     attacks: dict[str, Attack], safeguard_off: str
 ) -> None:
