@@ -1,11 +1,13 @@
 """The figures of one period report, read from the published warehouse into a plain dict.
 
 Every figure comes from a mart or from the table macros `marts.period_summary`,
-`marts.period_summary_by_gender`, `marts.period_exits_by_reason` and `marts.budget_status`,
-which share their definitions with the marts; this module only selects and arranges, so
-the report, the dashboard and an analyst's SQL always agree. Keys are the figure ids of
-the figure catalogue (`marts.figure_catalog`), whose labels, definitions and disclosure
-bases travel with the report under `figures`.
+`marts.period_summary_by_gender`, `marts.period_exits_by_reason`, `marts.budget_status`
+and the `marts.period_follow_up_*` macros (Uppföljning efter avslut for the period's
+cohort windows), which share their definitions with the marts; this module only selects
+and arranges, so the report, the dashboard and an analyst's SQL always agree. Keys are the
+figure ids of the figure catalogue (`marts.figure_catalog`), whose labels, definitions and
+disclosure bases travel with the report under `figures`; the follow-up figures sit under
+`follow_up` by the keys of the JSON contract, mapped to figure ids below.
 """
 
 from __future__ import annotations
@@ -51,6 +53,49 @@ EXIT_VALUE_KEYS = [
     "cost_per_goal",
 ]
 BUDGET_KEYS = ["budget", "actual_to_date", "difference", "full_year_forecast", "forecast_result"]
+# Uppföljning efter avslut: JSON key -> figure id (the marts' columns where they differ).
+STATUS_FIGURES = {
+    "exits": "follow_up_exits",
+    "cohort": "follow_up_cohort",
+    "covered": "follow_up_covered",
+    "self_supporting": "self_supporting",
+    "self_supporting_share": "self_supporting_share",
+}
+STATUS_COUNTS = ["exits", "cohort", "covered", "self_supporting"]
+SOURCE_FIGURE = "follow_up_source_persons"
+RETURN_FIGURES = {
+    "base": "return_base",
+    "within_6": "returns_within_6",
+    "7_12": "returns_7_12",
+    "13_24": "returns_13_24",
+}
+RETURN_COLUMNS = {
+    "base": "base",
+    "within_6": "within_6",
+    "7_12": "months_7_12",
+    "13_24": "months_13_24",
+}
+RETURN_MATURITY = {"within_6": "mature_6", "7_12": "mature_12", "13_24": "mature_24"}
+PAYMENT_MEASURES = ["before", "after", "change"]
+PAYMENT_FIGURES = {
+    "participants": "payment_participants",
+    **{f"{m}_per_participant": f"payments_{m}_per_participant" for m in PAYMENT_MEASURES},
+    **{f"{m}_total": f"payments_{m}_total" for m in PAYMENT_MEASURES},
+}
+EXTENT_FIGURES = {
+    "base": "extent_base",
+    "covered": "extent_covered",
+    "ended": "extent_ended",
+    "lowered": "extent_lowered",
+    "unchanged": "extent_unchanged",
+}
+FOLLOW_UP_FIGURES = [
+    *STATUS_FIGURES.values(),
+    SOURCE_FIGURE,
+    *RETURN_FIGURES.values(),
+    *PAYMENT_FIGURES.values(),
+    *EXTENT_FIGURES.values(),
+]
 SCB_KEYS = ["both_sources", "only_case_system", "only_scb"]
 GENDER_KEYS = ["enrolled", "active_at_end", "served"]
 REPORT_FIGURES = [
@@ -60,6 +105,7 @@ REPORT_FIGURES = [
     *EXIT_VALUE_KEYS,
     *SCB_KEYS,
     *BUDGET_KEYS,
+    *FOLLOW_UP_FIGURES,
 ]
 GLOSSARY_TERMS = ["Inskrivningsperiod", "Cellnyckelmetoden"]
 KEY = CELL_KEY_SUFFIX
@@ -203,6 +249,113 @@ def _budget(con: duckdb.DuckDBPyConnection, insats: str, as_of: date) -> tuple[l
     return lines, max(forecast_dates, default=None)
 
 
+def _count(value: object) -> int | None:
+    """A person count; null for a figure of a cohort not yet mature for it."""
+    return None if value is None else int(value)
+
+
+def _window(row: Mapping[str, object]) -> dict[str, str]:
+    """A cohort window: the exit months whose follow-up month lies in the report's period."""
+    return {"exits_from": str(row["exits_from"]), "exits_to": str(row["exits_to"])}
+
+
+def _cohort_counts(row: Mapping[str, object], columns: Mapping[str, str]) -> tuple[dict, dict]:
+    """A window's counts under their JSON keys (from the macro's columns), and cell keys."""
+    counts = {key: _count(row[column]) for key, column in columns.items()}
+    return counts, {key: _count(row[column + KEY]) for key, column in columns.items()}
+
+
+def _follow_up_status(con: duckdb.DuckDBPyConnection, params: list, unit: str) -> tuple[dict, dict]:
+    """Status in month 6, 12 and 24 after exit, each for its own cohort window."""
+    sources = _macro_rows(con, "period_follow_up_by_source", params)
+    horizons: dict[str, dict] = {}
+    keys: dict[str, dict] = {}
+    for row in _macro_rows(con, "period_follow_up_status", params):
+        months = str(row["months_after"])
+        counts, keys[months] = _cohort_counts(row, {name: name for name in STATUS_COUNTS})
+        in_month = [source for source in sources if source["months_after"] == row["months_after"]]
+        by_source = {source["income_source"]: _count(source["persons"]) for source in in_month}
+        horizons[months] = {
+            **_window(row),
+            "mature": bool(row["is_mature"]),
+            **counts,
+            "self_supporting_share": _number(row["self_supporting_share"]),
+            # follow_up_status_by_source follows the whole insats, not its units.
+            "by_income_source": by_source if row["is_mature"] and unit == ALL_UNITS else None,
+        }
+        keys[months]["by_income_source"] = {
+            source["income_source"]: _count(source["persons" + KEY])
+            for source in in_month
+            if horizons[months]["by_income_source"] is not None
+        }
+    return horizons, keys
+
+
+def _follow_up_returns(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
+    """Returns to public support within 24 months of the exits 24 months back."""
+    [row] = _macro_rows(con, "period_follow_up_returns", params)
+    counts, keys = _cohort_counts(row, RETURN_COLUMNS)
+    maturity = {flag: bool(row["is_" + flag]) for flag in RETURN_MATURITY.values()}
+    return {**_window(row), **counts, **maturity}, keys
+
+
+def _follow_up_payments(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
+    """Kronor per paying party before enrolment and after exit, for the exits 12 months
+    back: per participant and for the cohort."""
+    payments: dict[str, dict] = {}
+    keys: dict[str, dict] = {}
+    for row in _macro_rows(con, "period_follow_up_payments", params):
+        payments[row["party"]] = {
+            **_window(row),
+            "participants": int(row["participants"]),
+            "mature": bool(row["is_mature"]),
+            **{
+                measure: {
+                    "per_participant": _number(row[f"{measure}_per_participant"]),
+                    "total": _number(row[f"{measure}_total"]),
+                }
+                for measure in PAYMENT_MEASURES
+            },
+        }
+        keys[row["party"]] = {"participants": int(row["participants" + KEY])}
+    return payments, keys
+
+
+def _follow_up_benefit_extent(
+    con: duckdb.DuckDBPyConnection, params: list
+) -> dict[int, tuple[dict, dict]]:
+    """Benefit extent ended or lowered, by month after exit (6, 12), each for its window."""
+    by_month = {}
+    for row in _macro_rows(con, "period_follow_up_benefit_extent", params):
+        counts, keys = _cohort_counts(row, {name: name for name in EXTENT_FIGURES})
+        entry = {"months_after": row["months_after"], **_window(row), **counts}
+        by_month[row["months_after"]] = ({**entry, "mature": bool(row["is_mature"])}, keys)
+    return by_month
+
+
+def _follow_up(con: duckdb.DuckDBPyConnection, params: list, unit: str) -> tuple[dict, dict]:
+    """Uppföljning efter avslut for the period's cohort windows, and the cell keys."""
+    status, status_keys = _follow_up_status(con, params, unit)
+    returns, return_keys = _follow_up_returns(con, params)
+    payments, payment_keys = _follow_up_payments(con, params)
+    extent = _follow_up_benefit_extent(con, params)
+    figures = {
+        "months_after": status,
+        "returns": returns,
+        "payments": payments,
+        "benefit_extent": extent[12][0],
+        "benefit_extent_month_6": extent[6][0],
+    }
+    keys = {
+        "months_after": status_keys,
+        "returns": return_keys,
+        "payments": payment_keys,
+        "benefit_extent": extent[12][1],
+        "benefit_extent_month_6": extent[6][1],
+    }
+    return figures, keys
+
+
 def _number(value: object) -> float | None:
     """DuckDB decimals and doubles as JSON numbers; null stays null."""
     return None if value is None else float(value)
@@ -228,6 +381,18 @@ def small_cells(report: dict) -> list[str]:
         paths += [f"gender.{group}.{k}" for k, v in counts.items() if is_small(v)]
     for key in ("scb_reconciliation", "scb_reconciliation_all_time"):
         paths += [f"{key}.{k}" for k, v in report[key].items() if is_small(v)]
+    return paths + _small_paths(report["follow_up"], report["cell_keys"]["follow_up"], "follow_up")
+
+
+def _small_paths(values: Mapping, keys: Mapping, path: str) -> list[str]:
+    """Paths of the person counts (those with a cell key) of 1-4 under `path`."""
+    paths = []
+    for name, key in keys.items():
+        value = values.get(name) if isinstance(values, Mapping) else None
+        if isinstance(key, Mapping):
+            paths += _small_paths(value or {}, key, f"{path}.{name}")
+        elif is_small(value):
+            paths.append(f"{path}.{name}")
     return paths
 
 
@@ -250,46 +415,56 @@ def period_report(
     warehouse: Path, insats: str, unit: str | None, date_from: date, date_to: date
 ) -> dict:
     """All figures of the report of `insats` (at `unit`, default all units) for the period."""
-    unit = unit or ALL_UNITS
     with _connect(warehouse) as con:
-        _check_scope(con, insats, unit)
-        params = [insats, unit, date_from, date_to]
-        summary = _macro_rows(con, "period_summary", params)[0]
-        budget, forecast_date = _budget(con, insats, date_to)
-        figures, glossary = report_definitions(read_catalog(con), read_glossary(con))
-        exits_by_reason, reason_keys = _exits_by_reason(con, params)
-        gender, gender_keys = _gender(con, params)
-        scb, scb_keys = _scb_reconciliation(con, params)
-        scb_all_time, scb_all_time_keys = _scb_reconciliation_all_time(con, insats, unit)
-        report = {
-            "insats": insats,
-            "unit": unit,
-            "period_from": date_from.isoformat(),
-            "period_to": date_to.isoformat(),
-            "is_partial": bool(summary["is_partial"]),
-            "published_at": _published_at(con),
-            **{key: int(summary[key]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
-            **{key: _number(summary[key]) for key in EXIT_VALUE_KEYS},
-            "exits_by_reason": exits_by_reason,
-            "goal_definition": summary["goal_definition"],
-            "throughput_window_start": str(summary["throughput_window_start"]),
-            "gender": gender,
-            "scb_reconciliation": scb,
-            "scb_reconciliation_all_time": scb_all_time,
-            "budget_year": date_to.year,
-            "budget_as_of": date_to.isoformat(),
-            "forecast_date": None if forecast_date is None else str(forecast_date),
-            "budget": budget,
-            "figures": figures,
-            "glossary": glossary,
-            # What the protected views (Markdown, Excel) perturb the counts by.
-            "cell_keys": {
-                **{key: int(summary[key + KEY]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
-                "exits_by_reason": reason_keys,
-                "gender": gender_keys,
-                "scb_reconciliation": scb_keys,
-                "scb_reconciliation_all_time": scb_all_time_keys,
-            },
-        }
+        return report_from(con, insats, unit, date_from, date_to)
+
+
+def report_from(
+    con: duckdb.DuckDBPyConnection, insats: str, unit: str | None, date_from: date, date_to: date
+) -> dict:
+    """The same on an open connection to the warehouse (many reports, one connection)."""
+    unit = unit or ALL_UNITS
+    _check_scope(con, insats, unit)
+    params = [insats, unit, date_from, date_to]
+    summary = _macro_rows(con, "period_summary", params)[0]
+    budget, forecast_date = _budget(con, insats, date_to)
+    figures, glossary = report_definitions(read_catalog(con), read_glossary(con))
+    exits_by_reason, reason_keys = _exits_by_reason(con, params)
+    gender, gender_keys = _gender(con, params)
+    scb, scb_keys = _scb_reconciliation(con, params)
+    scb_all_time, scb_all_time_keys = _scb_reconciliation_all_time(con, insats, unit)
+    follow_up, follow_up_keys = _follow_up(con, params, unit)
+    report = {
+        "insats": insats,
+        "unit": unit,
+        "period_from": date_from.isoformat(),
+        "period_to": date_to.isoformat(),
+        "is_partial": bool(summary["is_partial"]),
+        "published_at": _published_at(con),
+        **{key: int(summary[key]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
+        **{key: _number(summary[key]) for key in EXIT_VALUE_KEYS},
+        "exits_by_reason": exits_by_reason,
+        "goal_definition": summary["goal_definition"],
+        "throughput_window_start": str(summary["throughput_window_start"]),
+        "gender": gender,
+        "scb_reconciliation": scb,
+        "scb_reconciliation_all_time": scb_all_time,
+        "budget_year": date_to.year,
+        "budget_as_of": date_to.isoformat(),
+        "forecast_date": None if forecast_date is None else str(forecast_date),
+        "budget": budget,
+        "follow_up": follow_up,
+        "figures": figures,
+        "glossary": glossary,
+        # What the protected views (Markdown, Excel) perturb the counts by.
+        "cell_keys": {
+            **{key: int(summary[key + KEY]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
+            "exits_by_reason": reason_keys,
+            "gender": gender_keys,
+            "scb_reconciliation": scb_keys,
+            "scb_reconciliation_all_time": scb_all_time_keys,
+            "follow_up": follow_up_keys,
+        },
+    }
     report["small_cells"] = small_cells(report)
     return report

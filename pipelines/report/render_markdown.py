@@ -32,14 +32,22 @@ def _table(section: Section) -> list[str]:
     return lines
 
 
+def _section(section: Section, level: int) -> list[str]:
+    """Heading, table and notes, then the section's parts one heading level down."""
+    lines = ["", f"{'#' * level} {section.title}"]
+    lines += ["", *_table(section)] if section.rows else []
+    for note in section.notes:
+        lines += ["", f"_{note}_"]
+    for part in section.parts:
+        lines += _section(part, level + 1)
+    return lines
+
+
 def render_markdown(report: dict) -> str:
     """The whole report: heading, the facts of the period, every section, definitions."""
     lines = [f"# {title(report)}", ""]
     lines += [f"**{label}:** {value}  " for label, value in subtitle(report)]
     for section in sections(report):
-        lines += ["", f"## {section.title}"]
-        lines += ["", *_table(section)] if section.rows else []
-        for note in section.notes:
-            lines += ["", f"_{note}_"]
+        lines += _section(section, level=2)
     lines += ["", "## Definitioner", ""] + [f"- {text}" for text in definitions(report)]
     return "\n".join(lines) + "\n"

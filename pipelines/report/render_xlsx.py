@@ -8,8 +8,17 @@ from __future__ import annotations
 import io
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
-from pipelines.report.sections import Section, definitions, sections, subtitle, title
+from pipelines.report.sections import (
+    FOLLOW_UP_TITLE,
+    Cell,
+    Section,
+    definitions,
+    sections,
+    subtitle,
+    title,
+)
 from pipelines.spreadsheet_safety import XLSX_OPTIONS, write_text
 
 SHEET_NAMES = {
@@ -18,6 +27,7 @@ SHEET_NAMES = {
     "Resultat och genomströmning": "Resultat",
     "Kön": "Kön",
     "Avstämning mot SCB (ESF)": "Avstämning SCB",
+    FOLLOW_UP_TITLE: "Uppföljning",
 }
 BUDGET_SHEET = "Ekonomi"
 
@@ -28,28 +38,46 @@ def _sheet_name(section: Section) -> str:
 
 def _write_section(workbook: xlsxwriter.Workbook, section: Section, formats: dict) -> None:
     sheet = workbook.add_worksheet(_sheet_name(section))
-    write_text(sheet, 0, 0, section.title, formats["title"])
+    _write_table(sheet, 0, section, formats)
+    headings = [len(h) for part in [section, *section.parts] for h in part.columns[1:]]
+    sheet.set_column(0, 0, 58)
+    sheet.set_column(1, max(len(section.columns), 8), min(max([16, *headings]), 44))
+
+
+def _write_table(sheet: Worksheet, top: int, section: Section, formats: dict) -> int:
+    """The section's title, table and notes from row `top`, then its parts below; returns
+    the first free row after them."""
+    write_text(sheet, top, 0, section.title, formats["title" if top == 0 else "subtitle"])
     for col_index, heading in enumerate(section.columns):
-        write_text(sheet, 2, col_index, heading, formats["header"])
+        write_text(sheet, top + 2, col_index, heading, formats["header"])
     units = section.units or [None] * len(section.rows)
-    for row_index, (row, unit) in enumerate(zip(section.rows, units, strict=True), start=3):
+    for row_index, (row, unit) in enumerate(zip(section.rows, units, strict=True), start=top + 3):
         write_text(sheet, row_index, 0, "" if row[0] is None else row[0])
         for col_index, value in enumerate(row[1:], start=1):
-            is_share = unit == "andel"
-            if isinstance(value, float):
-                number_format = formats["share"] if is_share else formats["decimal"]
-            else:
-                number_format = formats["number"]
-            if isinstance(value, int | float):
-                sheet.write_number(row_index, col_index, value, number_format)
-            elif value is None:
-                sheet.write_blank(row_index, col_index, None, formats["right"])
-            else:
-                write_text(sheet, row_index, col_index, value, formats["right"])
-    for offset, note in enumerate(section.notes, start=len(section.rows) + 4):
+            _write_value(sheet, row_index, col_index, value, unit == "andel", formats)
+    notes_top = top + len(section.rows) + 4 if section.columns else top + 2
+    for offset, note in enumerate(section.notes, start=notes_top):
         write_text(sheet, offset, 0, note, formats["note"])
-    sheet.set_column(0, 0, 58)
-    sheet.set_column(1, len(section.columns), 16)
+    following = notes_top + len(section.notes) + 1
+    for part in section.parts:
+        following = _write_table(sheet, following, part, formats)
+    return following
+
+
+def _write_value(
+    sheet: Worksheet, row: int, col: int, value: Cell, is_share: bool, formats: dict
+) -> None:
+    """A number as a number (shares as percent), a missing value blank, text as text."""
+    if isinstance(value, int | float):
+        if isinstance(value, float):
+            number_format = formats["share"] if is_share else formats["decimal"]
+        else:
+            number_format = formats["number"]
+        sheet.write_number(row, col, value, number_format)
+    elif value is None:
+        sheet.write_blank(row, col, None, formats["right"])
+    else:
+        write_text(sheet, row, col, value, formats["right"])
 
 
 def _write_cover(workbook: xlsxwriter.Workbook, report: dict, formats: dict) -> None:
@@ -72,6 +100,7 @@ def render_xlsx(report: dict) -> bytes:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, **XLSX_OPTIONS})
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "subtitle": workbook.add_format({"bold": True, "font_size": 12}),
         "header": workbook.add_format({"bold": True, "bottom": 1}),
         "number": workbook.add_format({"num_format": "#,##0"}),
         "decimal": workbook.add_format({"num_format": "#,##0.0"}),

@@ -5,15 +5,41 @@ Labels, definitions and how each figure is protected come from the figure catalo
 report carries (`report["figures"]`); protection is `pipelines.disclosure`'s Cell Key
 Method with the cell keys the report carries (`report["cell_keys"]`): every count
 perturbed, shares on the perturbed counts, means on fewer than the threshold not shown.
+A follow-up figure of a cohort not yet mature is marked as such, never a smaller number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from pipelines.disclosure import Protection, note, perturbed, protect_record
-from pipelines.report.figures import BUDGET_KEYS, FLOW_KEYS, GENDER_KEYS, SCB_KEYS
+import pandas as pd
+
+from pipelines.disclosure import (
+    CELL_KEY_SUFFIX,
+    MASK,
+    Protection,
+    note,
+    perturbed,
+    protect_frame,
+    protect_record,
+)
+from pipelines.report.figures import (
+    ALL_UNITS,
+    BUDGET_KEYS,
+    EXTENT_FIGURES,
+    FLOW_KEYS,
+    GENDER_KEYS,
+    PAYMENT_FIGURES,
+    PAYMENT_MEASURES,
+    RETURN_FIGURES,
+    RETURN_MATURITY,
+    SCB_KEYS,
+    SOURCE_FIGURE,
+    STATUS_FIGURES,
+)
 
 Cell = str | int | float | None
 
@@ -35,13 +61,21 @@ RESULTS = [
     "cost_per_goal",
 ]
 GENDER_COLUMNS = {"K": "Kvinnor", "M": "Män", "okänt": "Uppgift saknas"}
+FOLLOW_UP_TITLE = "Uppföljning efter avslut"
+STATUS_TITLE = "Självförsörjning efter avslut"
+RETURNS_TITLE = "Återgång till offentlig försörjning efter avslut till arbete eller studier"
+PAYMENTS_TITLE = "Offentliga utbetalningar före och efter"
+EXTENT_TITLE = "Ersättningens omfattning efter avslut"
+IMMATURE = "ej mogen kohort"
+MONTH_NAMES = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
 @dataclass
 class Section:
     """One heading with a table (first column is the row label) and optional notes.
 
-    `units` gives each row's unit from the catalogue ("andel" rows are shares).
+    `units` gives each row's unit from the catalogue ("andel" rows are shares); `parts`
+    are tables under the same heading (one sheet in Excel).
     """
 
     title: str
@@ -49,6 +83,7 @@ class Section:
     rows: list[list[Cell]]
     notes: list[str] = field(default_factory=list)
     units: list[str | None] = field(default_factory=list)
+    parts: list[Section] = field(default_factory=list)
 
 
 def kronor(value: float | None) -> int | None:
@@ -58,16 +93,38 @@ def kronor(value: float | None) -> int | None:
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def whole_kronor(value: Cell) -> Cell:
+    """A protected amount in whole kronor; a mask or a mark stays as it is."""
+    return value if isinstance(value, str) else kronor(value)
+
+
+def _protection(report: dict, figure_id: str) -> Protection:
+    figure = report["figures"][figure_id]
+    return Protection(figure["protection"], tuple(figure["disclosure_basis"]))
+
+
 def shown(report: dict) -> dict[str, Cell]:
     """Every catalogued figure of the report as a manager may see it (Cell Key Method)."""
     keys = report["cell_keys"]
     record = {key: report[key] for key in report["figures"] if key in report}
     record |= {key + "_cell_key": value for key, value in keys.items() if isinstance(value, int)}
-    protections = {
-        key: Protection(figure["protection"], tuple(figure["disclosure_basis"]))
-        for key, figure in report["figures"].items()
-    }
+    protections = {key: _protection(report, key) for key in report["figures"]}
     return protect_record(record, protections)
+
+
+def protected(
+    report: dict, entries: list[tuple[Mapping, Mapping]], figures: Mapping[str, str]
+) -> list[dict[str, Cell]]:
+    """Cohort windows' figures (entry and cell keys; JSON key -> figure id) as a manager
+    may see them: counts perturbed by their cell keys, the rest by its catalogue rule on
+    those counts. One frame for all windows: the method works on columns."""
+    records = [
+        {name: values.get(name) for name in figures}
+        | {name + CELL_KEY_SUFFIX: keys[name] for name in figures if name in keys}
+        for values, keys in entries
+    ]
+    protections = {name: _protection(report, figure_id) for name, figure_id in figures.items()}
+    return protect_frame(pd.DataFrame(records, dtype=object), protections).to_dict("records")
 
 
 def published(report: dict, path: str) -> Cell:
@@ -82,38 +139,39 @@ def label(report: dict, figure_id: str) -> str:
     return report["figures"][figure_id]["label"]
 
 
-def cell(report: dict, figure_id: str) -> Cell:
-    """A figure of the report as shown: protected, money in whole kronor."""
-    value = shown(report)[figure_id]
-    if report["figures"][figure_id]["unit"] == "kronor" and not isinstance(value, str):
-        value = kronor(value)
-    return value
+def cell(report: dict, figures: Mapping[str, Cell], figure_id: str) -> Cell:
+    """A figure of the report as shown (`figures`: `shown(report)`), money in whole kronor."""
+    value = figures[figure_id]
+    return whole_kronor(value) if report["figures"][figure_id]["unit"] == "kronor" else value
 
 
-def _figure_rows(report: dict, title: str, columns: list[str], ids: list[str]) -> Section:
-    rows = [[label(report, key), cell(report, key)] for key in ids]
+def _figure_rows(
+    report: dict, figures: Mapping[str, Cell], title: str, columns: list[str], ids: list[str]
+) -> Section:
+    rows = [[label(report, key), cell(report, figures, key)] for key in ids]
     units = [report["figures"][key]["unit"] for key in ids]
     return Section(title, columns, rows, units=units)
 
 
-def _flows(report: dict) -> Section:
-    section = _figure_rows(report, "Deltagarflöde", ["Mått", "Antal"], FLOW_KEYS)
+def _flows(report: dict, figures: Mapping[str, Cell]) -> Section:
+    section = _figure_rows(report, figures, "Deltagarflöde", ["Mått", "Antal"], FLOW_KEYS)
     section.notes = [note()]
     return section
 
 
-def _exit_reasons(report: dict) -> Section:
+def _exit_reasons(report: dict, figures: Mapping[str, Cell]) -> Section:
     rows = [
         [reason, published(report, f"exits_by_reason.{reason}")]
         for reason in report["exits_by_reason"]
     ]
-    rows.append(["Totalt", cell(report, "exits")])
+    rows.append(["Totalt", cell(report, figures, "exits")])
     heading = label(report, "exits_by_reason")
     return Section("Avslutsorsaker", ["Avslutsorsak", heading], rows)
 
 
-def _results(report: dict) -> Section:
-    section = _figure_rows(report, "Resultat och genomströmning", ["Mått", "Värde"], RESULTS)
+def _results(report: dict, figures: Mapping[str, Cell]) -> Section:
+    title, columns = "Resultat och genomströmning", ["Mått", "Värde"]
+    section = _figure_rows(report, figures, title, columns, RESULTS)
     section.notes = [
         f"Måldefinition: {report['goal_definition']}",
         f"Genomströmningstiden avser avslut {report['throughput_window_start']} – "
@@ -169,14 +227,203 @@ def _budget(report: dict) -> Section:
     return Section(title, columns, rows, notes)
 
 
+def months_in_words(first: str, last: str) -> str:
+    """A cohort window's exit months as people say them: `jan–apr 2023`, `nov 2022–feb
+    2023`, `maj 2023`."""
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    end_text = f"{MONTH_NAMES[end.month - 1]} {end.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return end_text
+    start_text = MONTH_NAMES[start.month - 1]
+    if start.year != end.year:
+        start_text += f" {start.year}"
+    return f"{start_text}–{end_text}"
+
+
+def window_heading(entry: Mapping, months_after: int | str) -> str:
+    """`Avslut jan–apr 2023, 12 månader efter avslut`."""
+    window = months_in_words(entry["exits_from"], entry["exits_to"])
+    return f"Avslut {window}, {months_after} månader efter avslut"
+
+
+def _cohort_cell(value: Cell, mature: bool, shown_base: Cell) -> Cell:
+    """A figure of a cohort window: none for a window shown as empty (so a shown 0 hides
+    whether anyone exited), marked while the cohort is not yet mature."""
+    if not shown_base:
+        return None
+    return value if mature else IMMATURE
+
+
+def _window_table(
+    report: dict,
+    title: str,
+    windows: list[tuple[str, Mapping, Mapping]],
+    figures: Mapping[str, str],
+    bases: list[str],
+    maturity: Mapping[str, str] | None = None,
+) -> Section:
+    """One row per figure, one column per cohort window (months after exit, its entry and
+    cell keys); `bases` are the window's counts, shown whether or not it is mature (the
+    first is the one whose shown 0 empties the rest); `maturity` names a figure's own
+    maturity flag in the entry where it is not `mature`."""
+    shown = protected(report, [(entry, keys) for _, entry, keys in windows], figures)
+    flags = {name: (maturity or {}).get(name, "mature") for name in figures}
+    rows = []
+    for name, figure_id in figures.items():
+        cells = [
+            values[name]
+            if name in bases
+            else _cohort_cell(values[name], entry[flags[name]], values[bases[0]])
+            for (_, entry, _), values in zip(windows, shown, strict=True)
+        ]
+        rows.append([label(report, figure_id), *cells])
+    columns = ["Mått", *(window_heading(entry, months) for months, entry, _ in windows)]
+    units = [report["figures"][figure_id]["unit"] for figure_id in figures.values()]
+    return Section(title, columns, rows, units=units)
+
+
+def _follow_up_status(report: dict) -> Section:
+    horizons = report["follow_up"]["months_after"]
+    keys = report["cell_keys"]["follow_up"]["months_after"]
+    windows = [(months, entry, keys[months]) for months, entry in horizons.items()]
+    bases = ["cohort", "exits", "covered"]
+    return _window_table(report, STATUS_TITLE, windows, STATUS_FIGURES, bases)
+
+
+def _follow_up_sources(report: dict) -> Section:
+    """Persons by income source in each window's month (protected), for the whole insats."""
+    horizons = report["follow_up"]["months_after"]
+    keys = report["cell_keys"]["follow_up"]["months_after"]
+    columns = ["Försörjningskälla", *(window_heading(e, months) for months, e in horizons.items())]
+    title = label(report, SOURCE_FIGURE)
+    if report["unit"] != ALL_UNITS:
+        notes = [
+            "Fördelningen efter försörjningskälla redovisas för hela insatsen, inte per enhet."
+        ]
+        return Section(title, columns, [], notes)
+    sources = list(
+        dict.fromkeys(s for months in horizons for s in keys[months]["by_income_source"])
+    )
+    cohorts = protected(
+        report, [(horizons[m], keys[m]) for m in horizons], {"cohort": "follow_up_cohort"}
+    )
+    persons = protected(
+        report,
+        [
+            (
+                {"persons": (horizons[months]["by_income_source"] or {}).get(source, 0)},
+                {"persons": keys[months]["by_income_source"].get(source, 0)},
+            )
+            for source in sources
+            for months in horizons
+        ],
+        {"persons": SOURCE_FIGURE},
+    )
+    rows = []
+    for index, source in enumerate(sources):
+        values = persons[index * len(horizons) : (index + 1) * len(horizons)]
+        cells = [
+            _cohort_cell(value["persons"], entry["mature"], cohort["cohort"])
+            for value, entry, cohort in zip(values, horizons.values(), cohorts, strict=True)
+        ]
+        rows.append([source, *cells])
+    return Section(title, columns, rows)
+
+
+def _follow_up_returns(report: dict) -> Section:
+    returns = report["follow_up"]["returns"]
+    windows = [("24", returns, report["cell_keys"]["follow_up"]["returns"])]
+    bases = ["base"]
+    return _window_table(report, RETURNS_TITLE, windows, RETURN_FIGURES, bases, RETURN_MATURITY)
+
+
+def _payment_record(entry: Mapping) -> dict[str, object]:
+    """A party's entry with the columns of follow_up_payments (`before_total`, ...)."""
+    return {
+        "participants": entry["participants"],
+        **{
+            f"{measure}_{kind}": entry[measure][kind]
+            for measure in PAYMENT_MEASURES
+            for kind in ("per_participant", "total")
+        },
+    }
+
+
+def _per_participant_masked(values: dict[str, Cell]) -> dict[str, Cell]:
+    """Kronor per participant not shown where the sum is masked (fewer participants than
+    the threshold): times the published participants it would give the sum back."""
+    return values | {
+        f"{measure}_per_participant": MASK
+        for measure in PAYMENT_MEASURES
+        if values[f"{measure}_total"] == MASK
+    }
+
+
+def _follow_up_payments(report: dict) -> Section:
+    """Kronor per paying party, whole kronor; per participant on the perturbed participants."""
+    payments = report["follow_up"]["payments"]
+    keys = report["cell_keys"]["follow_up"]["payments"]
+    columns = ["Betalare", *(label(report, figure_id) for figure_id in PAYMENT_FIGURES.values())]
+    entries = [(_payment_record(entry), keys[party]) for party, entry in payments.items()]
+    rows = []
+    for (party, entry), shown in zip(
+        payments.items(), protected(report, entries, PAYMENT_FIGURES), strict=True
+    ):
+        values = _per_participant_masked(shown)
+        amounts = [
+            _cohort_cell(whole_kronor(values[name]), entry["mature"], values["participants"])
+            for name in list(PAYMENT_FIGURES)[1:]
+        ]
+        rows.append([party, values["participants"], *amounts])
+    notes = [
+        f"Avslut {months_in_words(entry['exits_from'], entry['exits_to'])}: utbetalningar "
+        "under de 12 månaderna före inskrivningsmånaden och de 12 månaderna efter "
+        "avslutsmånaden, i hela kronor."
+        for entry in list(payments.values())[:1]
+    ]
+    return Section(PAYMENTS_TITLE, columns, rows, notes)
+
+
+def _follow_up_benefit_extent(report: dict) -> Section:
+    follow_up, keys = report["follow_up"], report["cell_keys"]["follow_up"]
+    windows = [
+        (str(follow_up[name]["months_after"]), follow_up[name], keys[name])
+        for name in ("benefit_extent_month_6", "benefit_extent")
+    ]
+    return _window_table(report, EXTENT_TITLE, windows, EXTENT_FIGURES, ["base", "covered"])
+
+
+def _follow_up(report: dict) -> Section:
+    """Uppföljning efter avslut: each follow-up time for its own cohort window."""
+    notes = [
+        "Varje uppföljningstid avser de avslut vars uppföljningsmånad ligger i "
+        "rapportperioden (månad k efter avslut är avslutsmånaden + k månader), så kohorten "
+        "skiljer sig mellan uppföljningstiderna.",
+        f"{IMMATURE.capitalize()}: försörjningsregistren täcker ännu inte månaden för alla "
+        "uppföljda i kohorten. Siffran visas först när kohorten är mogen, aldrig som en "
+        "mindre andel.",
+        note(),
+    ]
+    parts = [
+        _follow_up_status(report),
+        _follow_up_sources(report),
+        _follow_up_returns(report),
+        _follow_up_payments(report),
+        _follow_up_benefit_extent(report),
+    ]
+    return Section(FOLLOW_UP_TITLE, [], [], notes, parts=parts)
+
+
 def sections(report: dict) -> list[Section]:
     """Every section of the tertial report, in reading order."""
+    figures = shown(report)
     return [
-        _flows(report),
-        _exit_reasons(report),
-        _results(report),
+        _flows(report, figures),
+        _exit_reasons(report, figures),
+        _results(report, figures),
         _gender(report),
         _scb(report),
+        _follow_up(report),
         _budget(report),
     ]
 

@@ -7,5 +7,6 @@ SHEETS = [
     "Resultat",
     "Kön",
     "Avstämning SCB",
+    "Uppföljning",
     "Ekonomi",
 ]

@@ -15,6 +15,7 @@ from pipelines.figure_catalog import seed_catalog, seed_glossary
 from pipelines.report.figures import EXIT_COUNT_KEYS, FLOW_KEYS, report_definitions, small_cells
 from pipelines.report.render_markdown import render_markdown, swedish_number
 from pipelines.report.render_xlsx import render_xlsx
+from pipelines.report.sections import IMMATURE, months_in_words
 from tests.report.expected import SHEETS
 from tests.spreadsheet_payloads import PAYLOADS, inert, workbook_texts
 
@@ -83,11 +84,133 @@ def report() -> dict:
                 "forecast_result": -20000.0,
             },
         ],
+        "follow_up": follow_up(),
     }
     report["figures"], report["glossary"] = report_definitions(seed_catalog(), seed_glossary())
-    report["small_cells"] = small_cells(report)
     report["cell_keys"] = cell_keys(report)
+    report["small_cells"] = small_cells(report)
     return report
+
+
+def window(exits_from: str, exits_to: str) -> dict:
+    return {"exits_from": exits_from, "exits_to": exits_to}
+
+
+def payment(participants: int, before: float, after: float, mature: bool = True) -> dict:
+    """One paying party's entry, kronor as the macro computes them (null unless mature)."""
+    totals = {"before": before, "after": after, "change": after - before}
+    return {
+        **window("2023-01-01", "2023-04-30"),
+        "participants": participants,
+        "mature": mature,
+        **{
+            measure: {
+                "per_participant": round(total / participants, 2) if mature else None,
+                "total": total if mature else None,
+            }
+            for measure, total in totals.items()
+        },
+    }
+
+
+def follow_up() -> dict:
+    """Uppföljning efter avslut: a window not yet mature at 6 months, a mature one at 12 and
+    a mature one of two persons at 24; returns mature through month 12 only."""
+    return {
+        "months_after": {
+            "6": {
+                **window("2023-07-01", "2023-10-31"),
+                "mature": False,
+                "exits": 30,
+                "cohort": 25,
+                "covered": 20,
+                "self_supporting": None,
+                "self_supporting_share": None,
+                "by_income_source": None,
+            },
+            "12": {
+                **window("2023-01-01", "2023-04-30"),
+                "mature": True,
+                "exits": 30,
+                "cohort": 24,
+                "covered": 24,
+                "self_supporting": 10,
+                "self_supporting_share": 10 / 24,
+                "by_income_source": {
+                    "Självförsörjande": 10,
+                    "Försörjningsstöd": 12,
+                    "Sjukersättning": 2,
+                },
+            },
+            "24": {
+                **window("2022-01-01", "2022-04-30"),
+                "mature": True,
+                "exits": 3,
+                "cohort": 2,
+                "covered": 2,
+                "self_supporting": 1,
+                "self_supporting_share": 0.5,
+                "by_income_source": {"Självförsörjande": 1, "Sjukersättning": 1},
+            },
+        },
+        "returns": {
+            **window("2022-01-01", "2022-04-30"),
+            "base": 12,
+            "within_6": 3,
+            "7_12": 2,
+            "13_24": None,
+            "mature_6": True,
+            "mature_12": True,
+            "mature_24": False,
+        },
+        "payments": {
+            "Kommunen": payment(24, 240_000.0, 120_000.4),
+            "CSN": payment(3, 30_000.0, 0.0),
+            "Alla parter": payment(24, 300_000.0, 150_000.0),
+        },
+        "benefit_extent": {
+            "months_after": 12,
+            **window("2023-01-01", "2023-04-30"),
+            "base": 6,
+            "covered": 6,
+            "ended": 3,
+            "lowered": 2,
+            "unchanged": 1,
+            "mature": True,
+        },
+        "benefit_extent_month_6": {
+            "months_after": 6,
+            **window("2023-07-01", "2023-10-31"),
+            "base": 6,
+            "covered": 4,
+            "ended": None,
+            "lowered": None,
+            "unchanged": None,
+            "mature": False,
+        },
+    }
+
+
+def follow_up_keys(follow_up: dict) -> dict:
+    """A cell key for every person count of the follow-up section, by its path."""
+    counts = {"exits", "cohort", "covered", "self_supporting", "base", "within_6", "7_12"}
+    counts |= {"13_24", "participants", "ended", "lowered", "unchanged"}
+
+    def keys(entry: dict, path: str) -> dict:
+        found = {n: key(path + n) for n, v in entry.items() if n in counts and v is not None}
+        return found | {
+            n: keys(v, f"{path}{n}.")
+            for n, v in entry.items()
+            if isinstance(v, dict) and n != "by_income_source"
+        }
+
+    result = keys(follow_up, "")
+    for months, entry in follow_up["months_after"].items():
+        sources = entry["by_income_source"] or {}
+        result["months_after"][months]["by_income_source"] = {
+            source: key(f"{months}{source}") for source in sources
+        }
+    return result
 
 
 def key(name: str) -> int:
@@ -105,6 +228,7 @@ def cell_keys(report: dict) -> dict:
         },
         "scb_reconciliation": {name: 0 for name in report["scb_reconciliation"]},
         "scb_reconciliation_all_time": {name: 0 for name in report["scb_reconciliation"]},
+        "follow_up": follow_up_keys(report["follow_up"]),
     }
 
 
@@ -120,6 +244,16 @@ def test_small_cells_names_counts_of_one_to_four(report: dict) -> None:
         "exits_by_reason.Flytt",
         "gender.active_at_end.okänt",
         "gender.served.okänt",
+        *(f"follow_up.months_after.24.{n}" for n in ("exits", "cohort", "covered")),
+        "follow_up.months_after.24.self_supporting",
+        "follow_up.months_after.12.by_income_source.Sjukersättning",
+        "follow_up.months_after.24.by_income_source.Självförsörjande",
+        "follow_up.months_after.24.by_income_source.Sjukersättning",
+        "follow_up.returns.within_6",
+        "follow_up.returns.7_12",
+        "follow_up.payments.CSN.participants",
+        *(f"follow_up.benefit_extent.{n}" for n in ("ended", "lowered", "unchanged")),
+        "follow_up.benefit_extent_month_6.covered",
     }
 
 
@@ -220,3 +354,98 @@ def test_workbook_text_from_the_data_never_becomes_a_formula(report: dict) -> No
     forecast_result = [row for row in budget.iter_rows() if row[0].value == inert(PAYLOADS[2])]
     assert forecast_result[0][-1].data_type == "n"
     assert forecast_result[0][-1].value == -20000  # a negative number stays a number
+
+
+def test_months_in_words() -> None:
+    assert months_in_words("2023-01-01", "2023-04-30") == "jan–apr 2023"
+    assert months_in_words("2022-11-01", "2023-02-28") == "nov 2022–feb 2023"
+    assert months_in_words("2023-05-01", "2023-05-31") == "maj 2023"
+
+
+def follow_up_count(report: dict, *path: str) -> object:
+    """A follow-up count as the views show it: perturbed by its cell key."""
+    value, keys = report["follow_up"], report["cell_keys"]["follow_up"]
+    for part in path:
+        value, keys = value[part], keys[part]
+    return perturbed(value, keys)
+
+
+def test_follow_up_states_each_window_and_marks_immature_cohorts(report: dict) -> None:
+    text = render_markdown(report)
+    assert "## Uppföljning efter avslut" in text
+    columns = [
+        "Avslut jul–okt 2023, 6 månader efter avslut",
+        "Avslut jan–apr 2023, 12 månader efter avslut",
+        "Avslut jan–apr 2022, 24 månader efter avslut",
+    ]
+    assert "| Mått | " + " | ".join(columns) + " |" in text
+    cohort = [follow_up_count(report, "months_after", k, "cohort") for k in ("6", "12", "24")]
+    assert f"| Uppföljda i kohorten | {cohort[0]} | {cohort[1]} | {cohort[2]} |" in text
+    self_supporting = follow_up_count(report, "months_after", "12", "self_supporting")
+    share = f"{self_supporting / cohort[1] * 100:.1f}".replace(".", ",")
+    assert f"| Andel självförsörjande | {IMMATURE} | {share}\u00a0% | " in text
+    assert f"| Självförsörjande | {IMMATURE} | {self_supporting} |" in text
+    # Returns are mature through month 12 only: the 13-24 band is not shown yet.
+    assert f"| Återgång efter 13–24 månader | {IMMATURE} |" in text
+    assert f"| Omfattningen sänkt | {IMMATURE} | " in text
+    assert "Avslut jan–apr 2023: utbetalningar under de 12 månaderna" in text
+    assert "SCB:s cellnyckelmetod" in text.split("## Uppföljning efter avslut")[1]
+
+
+def test_a_window_shown_as_empty_shows_no_figures(report: dict) -> None:
+    """A cohort of 1-4 persons published as 0 shows no share and no sources, as a cohort
+    that is truly empty (which is never mature) would: the view does not tell them apart."""
+    entry = report["follow_up"]["months_after"]["24"]
+    keys = report["cell_keys"]["follow_up"]["months_after"]["24"]
+    keys["cohort"] = next(k for k in range(256) if perturbed(entry["cohort"], k) == 0)
+    lines = render_markdown(report).splitlines()
+    for label in ("Självförsörjande", "Andel självförsörjande", "Sjukersättning"):
+        row = next(line for line in lines if line.startswith(f"| {label} |"))
+        assert row.endswith("| – |"), row
+
+
+def test_follow_up_kronor_are_whole_and_per_perturbed_participant(report: dict) -> None:
+    text = render_markdown(report)
+    nb = "\u00a0"
+    participants = follow_up_count(report, "payments", "Kommunen", "participants")
+    before = round(240_000 / participants)
+    after = round(120_000.4 / participants)
+    assert f"| Kommunen | {participants} | {before:,} | {after:,} |".replace(",", nb) in text
+    assert f"| 240{nb}000 | 120{nb}000 | -120{nb}000 |" in text
+    # Three participants: neither their sums nor kronor per participant are shown (times
+    # the published participants, a mean would give the sum back).
+    csn = next(line for line in text.splitlines() if line.startswith("| CSN |"))
+    shown_csn = follow_up_count(report, "payments", "CSN", "participants")
+    hidden = MASK if shown_csn else "–"  # a window shown as empty shows no kronor at all
+    assert csn == f"| CSN | {shown_csn} |" + f" {hidden} |" * 6
+
+
+def test_follow_up_sources_are_protected_and_only_for_the_whole_insats(report: dict) -> None:
+    text = render_markdown(report)
+    sick = [
+        follow_up_count(report, "months_after", k, "by_income_source", "Sjukersättning")
+        for k in ("12", "24")
+    ]
+    assert all(value in (0, 5) for value in sick)
+    cohort_24 = follow_up_count(report, "months_after", "24", "cohort")
+    last = sick[1] if cohort_24 else "–"
+    assert f"| Sjukersättning | {IMMATURE} | {sick[0]} | {last} |" in text
+    report["unit"] = "Avesta"
+    assert "redovisas för hela insatsen, inte per enhet" in render_markdown(report)
+
+
+def test_workbook_has_the_follow_up_sheet_with_protected_counts(
+    report: dict, tmp_path: Path
+) -> None:
+    path = tmp_path / "rapport.xlsx"
+    path.write_bytes(render_xlsx(report))
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Uppföljning").to_python()
+    labelled: dict[str, list] = {}
+    for row in rows:
+        labelled.setdefault(row[0], row[1:])  # the status table's row, before the sources'
+    assert labelled["Självförsörjande"][:2] == [
+        IMMATURE,
+        follow_up_count(report, "months_after", "12", "self_supporting"),
+    ]
+    assert labelled["Ersättningen upphört"][1] == follow_up_count(report, "benefit_extent", "ended")
+    assert labelled["Ersättningen upphört"][1] != 3

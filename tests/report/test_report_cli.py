@@ -40,6 +40,7 @@ HEADINGS = [
     "## Resultat och genomströmning",
     "## Kön",
     "## Avstämning mot SCB (ESF)",
+    "## Uppföljning efter avslut",
     "## Ekonomi 2008: budget, utfall och prognos",
     "## Definitioner",
 ]

@@ -82,3 +82,65 @@
 {% macro is_mature_cohort(covered, members) -%}
     ({{ covered }} = {{ members }} and {{ members }} > 0)
 {%- endmacro %}
+
+{#- The kronor of a cohort from its sums (before and after, in kronor) and participants:
+    before, after and change (after - before), in total and per participant, null unless
+    the cohort is mature. One definition for follow_up_payments and the report's windows
+    (marts.period_follow_up_payments). -#}
+{% macro payment_kronor(before_sum, after_sum, participants, is_mature) -%}
+    {%- set totals = {
+        'before': before_sum,
+        'after': after_sum,
+        'change': '(' ~ after_sum ~ ') - (' ~ before_sum ~ ')',
+    } -%}
+    {%- for measure, total in totals.items() %}
+    cast(case when {{ is_mature }} then {{ total }} end as decimal(18, 2)) as {{ measure }}_total,
+    {%- endfor %}
+    {%- for measure, total in totals.items() %}
+    cast(case when {{ is_mature }} then round({{ share(total, participants) }}, 2) end
+        as decimal(18, 2)) as {{ measure }}_per_participant
+    {{- "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- A report's cohort windows summed from a follow-up mart's month rows (period_type
+    'month': one exit month each). `requests` has insats, dimension, dimension_value,
+    exits_from, exits_to and the columns `matches` (joined to the mart's columns of the
+    same name); the mart's `groups` columns split the result. Counts add and the cell key of
+    a union of disjoint cohorts is the cell key of the sum of theirs (as follow_up_rolled_up
+    rolls months into periods); `sums` add. A window without exits gets zeros, except that
+    the `groups` columns are null then. -#}
+{% macro follow_up_windowed(requests, mart, matches=[], groups=[], counts=[], sums=[]) -%}
+    select
+        requests.*,
+        {%- for group in groups %}
+        cohort_months.{{ group }},
+        {%- endfor %}
+        {%- for name in sums %}
+        sum(cohort_months.{{ name }}) as {{ name }},
+        {%- endfor %}
+        {%- for count in counts %}
+        cast(coalesce(sum(cohort_months.{{ count }}), 0) as bigint) as {{ count }},
+        {{ cell_key('sum(cohort_months.' ~ count ~ '_cell_key)') }} as {{ count }}_cell_key
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    from {{ requests }} as requests
+    left join {{ mart }} as cohort_months
+        on
+            requests.insats = cohort_months.insats
+            and cohort_months.period_type = 'month'
+            and requests.dimension = cohort_months.dimension
+            and requests.dimension_value = cohort_months.dimension_value
+            and cohort_months.period_start between requests.exits_from and requests.exits_to
+            {%- for match in matches %}
+            and requests.{{ match }} = cohort_months.{{ match }}
+            {%- endfor %}
+    group by all
+{%- endmacro %}
+
+{#- A count of a cohort figure as the report shows it: null (with its cell key) unless the
+    cohort is mature for it, never a smaller number. -#}
+{% macro count_when_mature(count, is_mature, relation='') -%}
+    case when {{ is_mature }} then {{ relation }}{{ count }} end as {{ count }},
+    case when {{ is_mature }} then {{ relation }}{{ count }}_cell_key end as {{ count }}_cell_key
+{%- endmacro %}

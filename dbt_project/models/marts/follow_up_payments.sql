@@ -91,7 +91,6 @@ matured as (
 ),
 
 final as (
-    -- noqa: disable=LT02
     select
         insats,
         period_type,
@@ -103,25 +102,11 @@ final as (
         party,
         participants,
         participants_cell_key,
+        covered_participants,
+        covered_participants_cell_key,
         is_mature,
-        {%- for measure, total in {
-            'before': 'before_sum',
-            'after': 'after_sum',
-            'change': 'after_sum - before_sum',
-        }.items() %}
-        cast(case when is_mature then {{ total }} end as decimal(18, 2)) as {{ measure }}_total,
-        {%- endfor %}
-        {%- for measure, total in {
-            'before': 'before_sum',
-            'after': 'after_sum',
-            'change': 'after_sum - before_sum',
-        }.items() %}
-        cast(case when is_mature then round({{ share(total, 'participants') }}, 2) end
-            as decimal(18, 2)) as {{ measure }}_per_participant
-        {{- "," if not loop.last }}
-        {%- endfor %}
+        {{ payment_kronor('before_sum', 'after_sum', 'participants', 'is_mature') }}
     from matured
-    -- noqa: enable=LT02
 )
 
 select * from final

@@ -48,7 +48,7 @@ final as (
         period_end,
         dimension,
         dimension_value,
-        {%- for count in ['base', 'within_6', 'months_7_12', 'months_13_24'] %}
+        {%- for count in counts %}
         {{ count }},
         {{ count }}_cell_key,
         {%- endfor %}
