@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
-from pipelines.defs.dbt.assets import finsam_dbt_models
+from pipelines.defs.dbt.assets import docs_are_current, docs_state, finsam_dbt_models
 from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
 from pipelines.defs.resources import WorkDatabase
 from pipelines.settings import Settings
@@ -57,3 +57,9 @@ def test_materialising_the_dbt_assets_builds_marts_and_docs(
     assert not finsam_env.work_db.exists()
     # The build's parse replaced the project's, for the next run on this path to reuse.
     assert kept.stat().st_mtime_ns > started_ns
+    # The docs describe this project and schema: the next run skips them until one changes.
+    configured = WorkDatabase(path=str(work_db))
+    assert docs_are_current(docs_state(configured))
+    with duckdb.connect(str(work_db)) as con:
+        con.execute("create table marts.new_figure (persons integer)")
+    assert not docs_are_current(docs_state(configured))

@@ -1,5 +1,7 @@
-"""`dbt build` as Dagster assets, then `dbt docs generate` so the docs match the data."""
+"""`dbt build` as Dagster assets, then `dbt docs generate` when the project or the schema
+changed, so the docs match the data without paying for them every night."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -10,12 +12,13 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
+from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project, project_fingerprint
 from pipelines.defs.dbt.translator import FinsamDbtTranslator
 from pipelines.defs.resources import WorkDatabase
 
 DOCS_ARTIFACTS = ("index.html", "manifest.json", "catalog.json")
 PARTIAL_PARSE = "partial_parse.msgpack"
+DOCS_FINGERPRINT = "docs.fingerprint"
 
 
 def profile_vars(work_db: WorkDatabase) -> list[str]:
@@ -42,7 +45,12 @@ def finsam_dbt_models(
     build = dbt.cli(["build", *profile_vars(work_db)], context=context)
     yield from build.stream()
     keep_parse(build.target_path)
-    publish_docs(dbt, build.target_path, profile_vars(work_db))
+    docs_fingerprint = docs_state(work_db)
+    if docs_are_current(docs_fingerprint):
+        context.log.info("dbt docs current: the project and the warehouse schema are unchanged")
+        shutil.rmtree(build.target_path, ignore_errors=True)
+    else:
+        publish_docs(dbt, build.target_path, profile_vars(work_db), docs_fingerprint)
 
 
 def keep_parse(build_target: Path) -> None:
@@ -61,20 +69,51 @@ def keep_parse(build_target: Path) -> None:
     os.replace(staging, kept)
 
 
-def publish_docs(dbt: DbtCliResource, build_target: Path, dbt_vars: list[str]) -> Path:
+def docs_dir() -> Path:
+    return finsam_dbt_project().project_dir / "target" / "docs"
+
+
+def docs_state(work_db: WorkDatabase) -> str:
+    """What the docs describe: the project's content and every column of the work database.
+
+    The catalogue dbt docs show is the schema (tables, columns, types), so new rows alone
+    leave the docs as they were.
+    """
+    with work_db.connect() as con:
+        columns = con.execute(
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns order by all"
+        ).fetchall()
+    digest = hashlib.sha256(project_fingerprint().encode())
+    digest.update(repr(columns).encode())
+    return digest.hexdigest()
+
+
+def docs_are_current(fingerprint: str) -> bool:
+    stamp = docs_dir() / DOCS_FINGERPRINT
+    present = all((docs_dir() / name).exists() for name in DOCS_ARTIFACTS)
+    return present and stamp.exists() and stamp.read_text().strip() == fingerprint
+
+
+def publish_docs(
+    dbt: DbtCliResource, build_target: Path, dbt_vars: list[str], fingerprint: str
+) -> Path:
     """Generate dbt docs of the data just built into dbt_project/target/docs.
 
     Generated in the build's own target folder, so dbt reuses that parse instead of parsing
     the project again; `dbt docs serve --target-path target/docs` then serves them. The
-    run's folder is removed afterwards so nightly runs do not pile up artifacts.
+    run's folder is removed afterwards so nightly runs do not pile up artifacts. The
+    fingerprint is written last: docs interrupted midway are generated again next run.
     """
     dbt.cli(["docs", "generate", *dbt_vars], target_path=build_target).wait()
-    docs_dir = finsam_dbt_project().project_dir / "target" / "docs"
-    docs_dir.mkdir(parents=True, exist_ok=True)
+    folder = docs_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / DOCS_FINGERPRINT).unlink(missing_ok=True)
     for name in DOCS_ARTIFACTS:
-        shutil.copy2(build_target / name, docs_dir / name)
+        shutil.copy2(build_target / name, folder / name)
+    (folder / DOCS_FINGERPRINT).write_text(fingerprint + "\n")
     shutil.rmtree(build_target, ignore_errors=True)
-    return docs_dir
+    return folder
 
 
 @dg.definitions
