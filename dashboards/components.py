@@ -14,7 +14,8 @@ import streamlit as st
 import yaml
 
 from dashboards import data
-from dashboards.data import MASK, NOT_MATURE, numeric
+from dashboards.data import MASK, numeric
+from pipelines.disclosure import IMMATURE
 from pipelines.figure_catalog import Figure, column_labels
 from pipelines.spreadsheet_safety import csv_bytes
 
@@ -138,7 +139,7 @@ def table(
     kinds = {
         column: _default_kind(df[column])
         for column in df
-        if df[column].isin([MASK, NOT_MATURE]).any()
+        if df[column].isin([MASK, IMMATURE]).any()
     }
     for column, kind in (kinds | (formats or {})).items():
         shown[column] = shown[column].map(lambda v, k=kind: fmt(v, k))

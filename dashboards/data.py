@@ -21,7 +21,13 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.disclosure import CELL_KEY_SUFFIX, MASK, protect_frame
-from pipelines.figure_catalog import Figure, protections, read_catalog, read_glossary
+from pipelines.figure_catalog import (
+    Figure,
+    maturity_flags,
+    protections,
+    read_catalog,
+    read_glossary,
+)
 from pipelines.report.figures import FLOW_KEYS
 from pipelines.settings import load_settings
 
@@ -632,23 +638,19 @@ def reach(wh: Warehouse, f: Filters) -> pd.DataFrame:
     return protected(wh, df, "reach")
 
 
-NOT_MATURE = "ej mogen"  # a cohort the extracts do not yet cover: no number, never a smaller one
 ALL_GROUPS = "Alla"  # dimension_value of the follow-up marts' dimension 'all'
 PAYMENT_MEASURES = ("before", "after", "change")
 
 
 @dataclass(frozen=True)
 class FollowUpMart:
-    """What the dashboard reads of one follow-up mart: its person counts, its other
-    columns (the grain first), which figures each maturity flag governs, and which
-    figures are hidden wherever another is masked."""
+    """What the dashboard reads of one follow-up mart: its person counts and its other
+    columns (the grain first). The maturity flags its figures wait for are the
+    catalogue's (`maturity_flags`)."""
 
     counts: tuple[str, ...]
     columns: tuple[str, ...]
     order: str
-    maturity: tuple[tuple[str, tuple[str, ...]], ...]
-    base: str | None = None  # the count whose published zero means an empty cohort
-    masked_with: tuple[tuple[str, str], ...] = ()
 
 
 PAYMENT_KRONOR = tuple(
@@ -659,42 +661,26 @@ FOLLOW_UP_MARTS = {
         counts=("exits", "cohort", "covered", "self_supporting"),
         columns=("months_after", "self_supporting_share"),
         order="months_after",
-        maturity=(("is_mature", ("self_supporting", "self_supporting_share")),),
-        base="cohort",
     ),
     "follow_up_status_by_source": FollowUpMart(
         counts=("persons",),
         columns=("months_after", "income_source", "extent"),
         order="months_after, persons desc, income_source, extent desc",
-        maturity=(("is_mature", ("persons",)),),
     ),
     "follow_up_returns": FollowUpMart(
         counts=("base", "within_6", "months_7_12", "months_13_24"),
         columns=(),
         order="1",
-        maturity=(
-            ("is_mature_6", ("within_6",)),
-            ("is_mature_12", ("months_7_12",)),
-            ("is_mature_24", ("months_13_24",)),
-        ),
-        base="base",
     ),
-    # Kronor per participant are a mean: hidden, like the sum, for fewer participants
-    # than the threshold (as in the report), scaled to the perturbed count otherwise.
     "follow_up_payments": FollowUpMart(
         counts=("participants",),
         columns=("party as paying_party", *PAYMENT_KRONOR),
         order="party <> 'Alla parter', party",
-        maturity=(("is_mature", PAYMENT_KRONOR),),
-        base="participants",
-        masked_with=tuple((f"{m}_per_participant", f"{m}_total") for m in PAYMENT_MEASURES),
     ),
     "follow_up_benefit_extent": FollowUpMart(
         counts=("base", "covered", "ended", "lowered", "unchanged"),
         columns=("months_after",),
         order="months_after",
-        maturity=(("is_mature", ("ended", "lowered", "unchanged")),),
-        base="base",
     ),
 }
 
@@ -716,9 +702,8 @@ def _follow_up(
     wh: Warehouse, mart: str, insats: str, period_type: str, dimension: str
 ) -> pd.DataFrame:
     spec = FOLLOW_UP_MARTS[mart]
-    columns = ", ".join(
-        [*spec.columns, counted(*spec.counts), *(flag for flag, _ in spec.maturity)]
-    )
+    flags = maturity_flags(figure_catalog(wh), mart)
+    columns = ", ".join([*spec.columns, counted(*spec.counts), *flags])
     return _query(
         wh,
         f"""
@@ -746,33 +731,11 @@ def follow_up(
 ) -> pd.DataFrame:
     """A follow-up mart's rows for the exit cohorts (default: the chosen period), for the
     filters' group (`follow_up_selector`) or, given a dimension, every group of it; masked,
-    and every figure of a cohort not yet mature for it written NOT_MATURE (never a number).
-
-    Maturity is applied to the protected frame and on the published base, so an empty
-    cohort and one of a few persons published as 0 look the same.
-    """
-    spec = FOLLOW_UP_MARTS[mart]
+    every figure of a cohort not yet mature for it written IMMATURE (never a number) and
+    none for a cohort published as 0 (pipelines.disclosure, by the catalogue)."""
     chosen, value = (dimension, None) if dimension else follow_up_selector(f)
     df = _follow_up(wh, mart, f.insats, f.period_type, chosen)
     keep = df["period_label"].isin(list(cohorts) if cohorts is not None else [f.period_label])
     if value is not None:
         keep &= df["dimension_value"] == value
-    return as_shown(protected(wh, df[keep].reset_index(drop=True), mart), spec)
-
-
-def as_shown(df: pd.DataFrame, spec: FollowUpMart) -> pd.DataFrame:
-    """Protected follow-up rows as the page shows them: a figure hidden where the one it
-    goes with is masked, and the figures of immature cohorts as NOT_MATURE (nothing at all
-    for an empty cohort); the flags themselves are dropped (a true flag would tell a few
-    persons from none)."""
-    shown = df.copy()
-    for figure, other in spec.masked_with:
-        shown[figure] = shown[figure].where(shown[other] != MASK, MASK)
-    text = pd.Series(NOT_MATURE, index=df.index, dtype=object)
-    if spec.base is not None:
-        text = text.where(pd.to_numeric(df[spec.base], errors="coerce") != 0, None)
-    for flag, figures in spec.maturity:
-        mature = df[flag].astype(bool)
-        for column in figures:
-            shown[column] = shown[column].astype(object).where(mature, text)
-    return shown.drop(columns=[flag for flag, _ in spec.maturity])
+    return protected(wh, df[keep].reset_index(drop=True), mart)

@@ -15,9 +15,17 @@ A figure built on counts is protected with them, by the rule its catalogue entry
 - count: perturbed by its own cell key;
 - ratio: the first basis count over the second, both perturbed (a share);
 - scaled: scaled with its perturbed basis count (per 1 000 inhabitants);
-- per_person: an amount per perturbed basis count (cost per participant);
+- per_person: an amount per perturbed basis count (cost per participant); like a mean, not
+  shown on fewer persons than the threshold (times the published count it would give the
+  amount back), and nothing where that count is published as 0 (as for nobody);
 - masked: a mean, median or curve point on fewer persons than the threshold is not shown;
 - none: money and population describe no person.
+A figure whose exact value is missing shows nothing, whatever its rule. A follow-up figure
+also names its cohort's maturity flag (`maturity_flag`) and person count (`cohort_basis`):
+while the cohort is not mature it is written IMMATURE, never a number (a smaller share
+would mislead), and where the cohort is published as 0 it shows nothing, so a cohort of
+a few persons published as 0 looks like an empty one (which is never mature). The flags
+are not shown: a true one would tell a few persons from none.
 The exact figures stay in the warehouse for analysts, and in the report's JSON.
 """
 
@@ -37,6 +45,7 @@ import yaml
 DBT_PROJECT_FILE = Path(__file__).resolve().parents[1] / "dbt_project" / "dbt_project.yml"
 CELL_KEY_SUFFIX = "_cell_key"
 MASK = ".."  # SCB's sign for "uppgift kan inte redovisas"
+IMMATURE = "ej mogen kohort"  # the registers do not yet cover the month for the whole cohort
 NOTE = (
     "Antalen är skyddade med SCB:s cellnyckelmetod: ett antal under {threshold} personer "
     "visas som 0 eller {threshold} och övriga antal kan avvika något, så summor och samband "
@@ -56,10 +65,13 @@ class Rules:
 
 @dataclass(frozen=True)
 class Protection:
-    """How one column is protected: its rule and the counts it rests on."""
+    """How one column is protected: its rule and the counts it rests on, and for a
+    follow-up figure its cohort's maturity flag and person count."""
 
     rule: str
     basis: tuple[str, ...] = ()
+    maturity_flag: str | None = None
+    cohort_basis: str | None = None
 
 
 @functools.cache
@@ -132,25 +144,44 @@ def _derived(
     value = df[column]
     if how.rule == "ratio" and len(basis) >= 2:
         numerator, denominator = (pd.to_numeric(published[b], errors="coerce") for b in basis[:2])
-        return _objects(numerator / denominator.where(denominator > 0))
-    if how.rule in ("scaled", "per_person") and basis:
+        shown = _objects(numerator / denominator.where(denominator > 0))
+    elif how.rule in ("scaled", "per_person") and basis:
         true = pd.to_numeric(df[basis[0]], errors="coerce")
-        shown = pd.to_numeric(published[basis[0]], errors="coerce")
-        factor = shown / true if how.rule == "scaled" else true / shown
-        factor = factor.where((true > 0) & (shown > 0))
-        return _objects(pd.to_numeric(value, errors="coerce") * factor)
-    if how.rule == "masked" and basis:
+        count = pd.to_numeric(published[basis[0]], errors="coerce")
+        factor = count / true if how.rule == "scaled" else true / count
+        factor = factor.where((true > 0) & (count > 0))
+        shown = _objects(pd.to_numeric(value, errors="coerce") * factor)
+    elif how.rule == "masked" and basis:
+        shown = value.astype(object)
+    else:
+        return value
+    if how.rule in ("masked", "per_person"):
         hidden = pd.concat([_small(df[b], rules) for b in basis], axis=1).any(axis=1)
-        return value.astype(object).where(~hidden, MASK)
-    return value
+        shown = shown.where(~hidden | shown.isna(), MASK)
+    return shown.where(value.notna(), None)
+
+
+def _in_cohort(
+    df: pd.DataFrame, published: pd.DataFrame, shown: pd.Series, how: Protection
+) -> pd.Series:
+    """A follow-up figure as shown: IMMATURE while its cohort is not mature, nothing where
+    the cohort is published as 0 (decided on the published count, so a cohort of a few
+    persons published as 0 and an empty one look the same)."""
+    if how.maturity_flag in df:
+        mature = df[how.maturity_flag].eq(True).fillna(False)
+        shown = shown.astype(object).where(mature, IMMATURE)
+    if how.cohort_basis in df:
+        empty = pd.to_numeric(published[how.cohort_basis], errors="coerce").eq(0)
+        shown = shown.astype(object).where(~empty, None)
+    return shown
 
 
 def protect_frame(
     df: pd.DataFrame, protections: Mapping[str, Protection], rules: Rules | None = None
 ) -> pd.DataFrame:
     """A mart selection as a manager may see it: counts perturbed, figures on them
-    protected, cell keys dropped. Decided on the exact values, so the column order does not
-    matter."""
+    protected, follow-up figures as their cohort's maturity allows, cell keys and maturity
+    flags dropped. Decided on the exact values, so the column order does not matter."""
     rules = rules or load_rules()
     published = df.copy()
     for column, how in protections.items():
@@ -161,7 +192,12 @@ def protect_frame(
     for column, how in protections.items():
         if column in df and how.rule not in ("count", "none"):
             shown[column] = _derived(df, published, column, how, rules)
-    return shown.drop(columns=[c for c in df.columns if c.endswith(CELL_KEY_SUFFIX)])
+    for column, how in protections.items():
+        if column in df:
+            shown[column] = _in_cohort(df, published, shown[column], how)
+    flags = {how.maturity_flag for how in protections.values()}
+    hidden = [c for c in df.columns if c.endswith(CELL_KEY_SUFFIX) or c in flags]
+    return shown.drop(columns=hidden)
 
 
 def protect_record(

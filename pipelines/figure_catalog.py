@@ -37,7 +37,8 @@ UNITS = {
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure: where it lives, what it is called and means, what protects it."""
+    """One figure: where it lives, what it is called and means, what protects it (for a
+    follow-up figure also its cohort's maturity flag and person count)."""
 
     figure_id: str
     label: str
@@ -47,6 +48,8 @@ class Figure:
     protection: str
     mart: str
     mart_column: str
+    maturity_flag: str | None = None
+    cohort_basis: str | None = None
 
 
 Catalog = Mapping[str, Figure]
@@ -67,8 +70,15 @@ def _figures(rows: Iterable[Mapping[str, object]]) -> dict[str, Figure]:
             protection=str(row["protection"]),
             mart=str(row["mart"]),
             mart_column=str(row["mart_column"]),
+            maturity_flag=_column(row["maturity_flag"]),
+            cohort_basis=_column(row["cohort_basis"]),
         )
     return figures
+
+
+def _column(value: object) -> str | None:
+    """An optional column name: empty in the seed, null in the warehouse."""
+    return None if value is None else str(value).strip() or None
 
 
 def read_catalog(con: duckdb.DuckDBPyConnection) -> dict[str, Figure]:
@@ -118,13 +128,22 @@ def protections(catalog: Catalog, mart: str) -> dict[str, Protection]:
     """
 
     def protection(figure: Figure) -> Protection:
-        return Protection(figure.protection, figure.disclosure_basis)
+        return Protection(
+            figure.protection, figure.disclosure_basis, figure.maturity_flag, figure.cohort_basis
+        )
 
     elsewhere = {figure.mart_column: protection(figure) for figure in catalog.values()}
     own = {
         figure.mart_column: protection(figure) for figure in catalog.values() if figure.mart == mart
     }
     return elsewhere | own
+
+
+def maturity_flags(catalog: Catalog, mart: str) -> tuple[str, ...]:
+    """The flags the mart's figures wait for (is_mature ...): a view selects them beside
+    the figures, and the disclosure module reads and drops them."""
+    flags = (figure.maturity_flag for figure in catalog.values() if figure.mart == mart)
+    return tuple(dict.fromkeys(flag for flag in flags if flag))
 
 
 def column_labels(catalog: Catalog) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """Uppföljning: did it last? What the exits of a period lived on in the months after.
 
 Every figure is a row of the follow-up marts for an exit cohort (the exits of a period of
-the chosen type), protected and with the months the extracts do not yet cover for the
-whole cohort written "ej mogen" by `dashboards.data.follow_up`: such a month is never drawn.
+the chosen type), protected by `dashboards.data.follow_up` (pipelines.disclosure), which
+writes the months the extracts do not yet cover for the whole cohort "ej mogen kohort":
+such a month is never drawn.
 """
 
 import functools
@@ -26,6 +27,7 @@ from dashboards.components import (
     table,
 )
 from dashboards.frame import applied_filters, current, not_applied
+from pipelines.disclosure import IMMATURE
 
 CURVE_COHORTS = 6  # the curves first show the chosen cohort and the ones before it
 MONTHS = (6, 12, 24)
@@ -69,7 +71,7 @@ def say_not_mature(items: list[str]) -> None:
 
 def not_mature_months(df: pd.DataFrame, column: str) -> list[str]:
     """'2024 T2 månad 3–24' for each cohort with months not yet mature for `column`."""
-    hidden = df[df[column] == data.NOT_MATURE]
+    hidden = df[df[column] == IMMATURE]
     return [
         f"{cohort} månad {number_ranges(rows['months_after'].tolist())}"
         for cohort, rows in hidden.groupby("period_label", sort=False)
@@ -112,7 +114,7 @@ def key_figures(status: pd.DataFrame, previous: str | None) -> None:
                 kind = "share" if months else "count"
                 metric(title, at(this, key, months), at(last, key, months), kind)
     st.caption(f"Jämfört med kohorten före: {previous or '– (ingen tidigare period)'}.")
-    if at(this, "self_supporting_share", max(MONTHS)) == data.NOT_MATURE:
+    if at(this, "self_supporting_share", max(MONTHS)) == IMMATURE:
         st.info(
             f"Kohorten {f.period_label} är ännu inte mogen för alla månader: registren täcker "
             "inte tiden efter avslutet för alla i den än. Välj en tidigare period i "
@@ -204,7 +206,7 @@ def sources_section() -> None:
         }
     ).dropna()
     cohort_bars(long, "Månad", "Personer", stacked=True)
-    mature = set(sources.loc[sources["persons"] != data.NOT_MATURE, "months_after"])
+    mature = set(sources.loc[sources["persons"] != IMMATURE, "months_after"])
     if immature := sorted(set(MONTHS) - mature):
         say_not_mature([f"{f.period_label} månad {number_ranges(immature)}"])
     if not sources.empty:
@@ -219,9 +221,7 @@ def sources_section() -> None:
 def immature_bands(row: dict) -> str:
     """The return bands a cohort is not yet mature for, by their labels."""
     return ", ".join(
-        figure_label(figure)
-        for band, figure in RETURN_BANDS.items()
-        if row[band] == data.NOT_MATURE
+        figure_label(figure) for band, figure in RETURN_BANDS.items() if row[band] == IMMATURE
     )
 
 
@@ -256,7 +256,7 @@ def payments_section() -> None:
         "Kronor per deltagare",
         ",.0f",
     )
-    if (payments[list(data.PAYMENT_KRONOR)] == data.NOT_MATURE).any(axis=None):
+    if (payments[list(data.PAYMENT_KRONOR)] == IMMATURE).any(axis=None):
         say_not_mature([f"{f.period_label} (månad 1–12 efter avslut)"])
     cohort_table(
         payments.drop(columns=["period_label", *GRAIN]),

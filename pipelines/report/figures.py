@@ -75,7 +75,13 @@ RETURN_COLUMNS = {
     "7_12": "months_7_12",
     "13_24": "months_13_24",
 }
-RETURN_MATURITY = {"within_6": "mature_6", "7_12": "mature_12", "13_24": "mature_24"}
+# The marts' maturity flags -> their JSON keys (the views map them back to protect).
+MATURITY_FLAGS = {
+    "is_mature": "mature",
+    "is_mature_6": "mature_6",
+    "is_mature_12": "mature_12",
+    "is_mature_24": "mature_24",
+}
 PAYMENT_MEASURES = ["before", "after", "change"]
 PAYMENT_FIGURES = {
     "participants": "payment_participants",
@@ -259,6 +265,11 @@ def _window(row: Mapping[str, object]) -> dict[str, str]:
     return {"exits_from": str(row["exits_from"]), "exits_to": str(row["exits_to"])}
 
 
+def _maturity(row: Mapping[str, object]) -> dict[str, bool]:
+    """A window's maturity flags under their JSON keys."""
+    return {key: bool(row[flag]) for flag, key in MATURITY_FLAGS.items() if flag in row}
+
+
 def _cohort_counts(row: Mapping[str, object], columns: Mapping[str, str]) -> tuple[dict, dict]:
     """A window's counts under their JSON keys (from the macro's columns), and cell keys."""
     counts = {key: _count(row[column]) for key, column in columns.items()}
@@ -277,7 +288,7 @@ def _follow_up_status(con: duckdb.DuckDBPyConnection, params: list, unit: str) -
         by_source = {source["income_source"]: _count(source["persons"]) for source in in_month}
         horizons[months] = {
             **_window(row),
-            "mature": bool(row["is_mature"]),
+            **_maturity(row),
             **counts,
             "self_supporting_share": _number(row["self_supporting_share"]),
             # follow_up_status_by_source follows the whole insats, not its units.
@@ -295,8 +306,7 @@ def _follow_up_returns(con: duckdb.DuckDBPyConnection, params: list) -> tuple[di
     """Returns to public support within 24 months of the exits 24 months back."""
     [row] = _macro_rows(con, "period_follow_up_returns", params)
     counts, keys = _cohort_counts(row, RETURN_COLUMNS)
-    maturity = {flag: bool(row["is_" + flag]) for flag in RETURN_MATURITY.values()}
-    return {**_window(row), **counts, **maturity}, keys
+    return {**_window(row), **counts, **_maturity(row)}, keys
 
 
 def _follow_up_payments(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
@@ -308,7 +318,7 @@ def _follow_up_payments(con: duckdb.DuckDBPyConnection, params: list) -> tuple[d
         payments[row["party"]] = {
             **_window(row),
             "participants": int(row["participants"]),
-            "mature": bool(row["is_mature"]),
+            **_maturity(row),
             **{
                 measure: {
                     "per_participant": _number(row[f"{measure}_per_participant"]),
@@ -329,7 +339,7 @@ def _follow_up_benefit_extent(
     for row in _macro_rows(con, "period_follow_up_benefit_extent", params):
         counts, keys = _cohort_counts(row, {name: name for name in EXTENT_FIGURES})
         entry = {"months_after": row["months_after"], **_window(row), **counts}
-        by_month[row["months_after"]] = ({**entry, "mature": bool(row["is_mature"])}, keys)
+        by_month[row["months_after"]] = ({**entry, **_maturity(row)}, keys)
     return by_month
 
 
@@ -405,6 +415,8 @@ def report_definitions(catalog: Catalog, glossary: Mapping[str, str]) -> tuple[d
             "unit": catalog[key].unit,
             "disclosure_basis": list(catalog[key].disclosure_basis),
             "protection": catalog[key].protection,
+            "maturity_flag": catalog[key].maturity_flag,
+            "cohort_basis": catalog[key].cohort_basis,
         }
         for key in REPORT_FIGURES
     }

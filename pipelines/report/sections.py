@@ -5,7 +5,8 @@ Labels, definitions and how each figure is protected come from the figure catalo
 report carries (`report["figures"]`); protection is `pipelines.disclosure`'s Cell Key
 Method with the cell keys the report carries (`report["cell_keys"]`): every count
 perturbed, shares on the perturbed counts, means on fewer than the threshold not shown.
-A follow-up figure of a cohort not yet mature is marked as such, never a smaller number.
+A follow-up figure of a cohort not yet mature is marked as such, never a smaller number,
+by the same module (its maturity flag and cohort count come from the catalogue).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 
 from pipelines.disclosure import (
     CELL_KEY_SUFFIX,
-    MASK,
+    IMMATURE,
     Protection,
     note,
     perturbed,
@@ -32,10 +33,10 @@ from pipelines.report.figures import (
     EXTENT_FIGURES,
     FLOW_KEYS,
     GENDER_KEYS,
+    MATURITY_FLAGS,
     PAYMENT_FIGURES,
     PAYMENT_MEASURES,
     RETURN_FIGURES,
-    RETURN_MATURITY,
     SCB_KEYS,
     SOURCE_FIGURE,
     STATUS_FIGURES,
@@ -66,7 +67,6 @@ STATUS_TITLE = "Självförsörjning efter avslut"
 RETURNS_TITLE = "Återgång till offentlig försörjning efter avslut till arbete eller studier"
 PAYMENTS_TITLE = "Offentliga utbetalningar före och efter"
 EXTENT_TITLE = "Ersättningens omfattning efter avslut"
-IMMATURE = "ej mogen kohort"
 MONTH_NAMES = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 
@@ -100,7 +100,12 @@ def whole_kronor(value: Cell) -> Cell:
 
 def _protection(report: dict, figure_id: str) -> Protection:
     figure = report["figures"][figure_id]
-    return Protection(figure["protection"], tuple(figure["disclosure_basis"]))
+    return Protection(
+        figure["protection"],
+        tuple(figure["disclosure_basis"]),
+        figure["maturity_flag"],
+        figure["cohort_basis"],
+    )
 
 
 def shown(report: dict) -> dict[str, Cell]:
@@ -117,10 +122,12 @@ def protected(
 ) -> list[dict[str, Cell]]:
     """Cohort windows' figures (entry and cell keys; JSON key -> figure id) as a manager
     may see them: counts perturbed by their cell keys, the rest by its catalogue rule on
-    those counts. One frame for all windows: the method works on columns."""
+    those counts, and each as its cohort's maturity allows (the entry's flags under the
+    marts' names). One frame for all windows: the method works on columns."""
     records = [
         {name: values.get(name) for name in figures}
         | {name + CELL_KEY_SUFFIX: keys[name] for name in figures if name in keys}
+        | {flag: values[key] for flag, key in MATURITY_FLAGS.items() if key in values}
         for values, keys in entries
     ]
     protections = {name: _protection(report, figure_id) for name, figure_id in figures.items()}
@@ -246,37 +253,19 @@ def window_heading(entry: Mapping, months_after: int | str) -> str:
     return f"Avslut {window}, {months_after} månader efter avslut"
 
 
-def _cohort_cell(value: Cell, mature: bool, shown_base: Cell) -> Cell:
-    """A figure of a cohort window: none for a window shown as empty (so a shown 0 hides
-    whether anyone exited), marked while the cohort is not yet mature."""
-    if not shown_base:
-        return None
-    return value if mature else IMMATURE
-
-
 def _window_table(
     report: dict,
     title: str,
     windows: list[tuple[str, Mapping, Mapping]],
     figures: Mapping[str, str],
-    bases: list[str],
-    maturity: Mapping[str, str] | None = None,
 ) -> Section:
     """One row per figure, one column per cohort window (months after exit, its entry and
-    cell keys); `bases` are the window's counts, shown whether or not it is mature (the
-    first is the one whose shown 0 empties the rest); `maturity` names a figure's own
-    maturity flag in the entry where it is not `mature`."""
+    cell keys)."""
     shown = protected(report, [(entry, keys) for _, entry, keys in windows], figures)
-    flags = {name: (maturity or {}).get(name, "mature") for name in figures}
-    rows = []
-    for name, figure_id in figures.items():
-        cells = [
-            values[name]
-            if name in bases
-            else _cohort_cell(values[name], entry[flags[name]], values[bases[0]])
-            for (_, entry, _), values in zip(windows, shown, strict=True)
-        ]
-        rows.append([label(report, figure_id), *cells])
+    rows = [
+        [label(report, figure_id), *(values[name] for values in shown)]
+        for name, figure_id in figures.items()
+    ]
     columns = ["Mått", *(window_heading(entry, months) for months, entry, _ in windows)]
     units = [report["figures"][figure_id]["unit"] for figure_id in figures.values()]
     return Section(title, columns, rows, units=units)
@@ -286,12 +275,12 @@ def _follow_up_status(report: dict) -> Section:
     horizons = report["follow_up"]["months_after"]
     keys = report["cell_keys"]["follow_up"]["months_after"]
     windows = [(months, entry, keys[months]) for months, entry in horizons.items()]
-    bases = ["cohort", "exits", "covered"]
-    return _window_table(report, STATUS_TITLE, windows, STATUS_FIGURES, bases)
+    return _window_table(report, STATUS_TITLE, windows, STATUS_FIGURES)
 
 
 def _follow_up_sources(report: dict) -> Section:
-    """Persons by income source in each window's month (protected), for the whole insats."""
+    """Persons by income source in each window's month (protected, beside the window's
+    cohort), for the whole insats."""
     horizons = report["follow_up"]["months_after"]
     keys = report["cell_keys"]["follow_up"]["months_after"]
     columns = ["Försörjningskälla", *(window_heading(e, months) for months, e in horizons.items())]
@@ -304,43 +293,33 @@ def _follow_up_sources(report: dict) -> Section:
     sources = list(
         dict.fromkeys(s for months in horizons for s in keys[months]["by_income_source"])
     )
-    cohorts = protected(
-        report, [(horizons[m], keys[m]) for m in horizons], {"cohort": "follow_up_cohort"}
-    )
-    persons = protected(
-        report,
-        [
-            (
-                {"persons": (horizons[months]["by_income_source"] or {}).get(source, 0)},
-                {"persons": keys[months]["by_income_source"].get(source, 0)},
-            )
-            for source in sources
-            for months in horizons
-        ],
-        {"persons": SOURCE_FIGURE},
-    )
-    rows = []
-    for index, source in enumerate(sources):
-        values = persons[index * len(horizons) : (index + 1) * len(horizons)]
-        cells = [
-            _cohort_cell(value["persons"], entry["mature"], cohort["cohort"])
-            for value, entry, cohort in zip(values, horizons.values(), cohorts, strict=True)
-        ]
-        rows.append([source, *cells])
+    entries = [
+        (
+            {**entry, "persons": (entry["by_income_source"] or {}).get(source, 0)},
+            {**keys[months], "persons": keys[months]["by_income_source"].get(source, 0)},
+        )
+        for source in sources
+        for months, entry in horizons.items()
+    ]
+    figures = {"persons": SOURCE_FIGURE, "cohort": "follow_up_cohort"}
+    persons = [values["persons"] for values in protected(report, entries, figures)]
+    rows = [
+        [source, *persons[index * len(horizons) : (index + 1) * len(horizons)]]
+        for index, source in enumerate(sources)
+    ]
     return Section(title, columns, rows)
 
 
 def _follow_up_returns(report: dict) -> Section:
     returns = report["follow_up"]["returns"]
     windows = [("24", returns, report["cell_keys"]["follow_up"]["returns"])]
-    bases = ["base"]
-    return _window_table(report, RETURNS_TITLE, windows, RETURN_FIGURES, bases, RETURN_MATURITY)
+    return _window_table(report, RETURNS_TITLE, windows, RETURN_FIGURES)
 
 
 def _payment_record(entry: Mapping) -> dict[str, object]:
     """A party's entry with the columns of follow_up_payments (`before_total`, ...)."""
     return {
-        "participants": entry["participants"],
+        **entry,
         **{
             f"{measure}_{kind}": entry[measure][kind]
             for measure in PAYMENT_MEASURES
@@ -349,32 +328,17 @@ def _payment_record(entry: Mapping) -> dict[str, object]:
     }
 
 
-def _per_participant_masked(values: dict[str, Cell]) -> dict[str, Cell]:
-    """Kronor per participant not shown where the sum is masked (fewer participants than
-    the threshold): times the published participants it would give the sum back."""
-    return values | {
-        f"{measure}_per_participant": MASK
-        for measure in PAYMENT_MEASURES
-        if values[f"{measure}_total"] == MASK
-    }
-
-
 def _follow_up_payments(report: dict) -> Section:
     """Kronor per paying party, whole kronor; per participant on the perturbed participants."""
     payments = report["follow_up"]["payments"]
     keys = report["cell_keys"]["follow_up"]["payments"]
     columns = ["Betalare", *(label(report, figure_id) for figure_id in PAYMENT_FIGURES.values())]
+    amounts = list(PAYMENT_FIGURES)[1:]
     entries = [(_payment_record(entry), keys[party]) for party, entry in payments.items()]
-    rows = []
-    for (party, entry), shown in zip(
-        payments.items(), protected(report, entries, PAYMENT_FIGURES), strict=True
-    ):
-        values = _per_participant_masked(shown)
-        amounts = [
-            _cohort_cell(whole_kronor(values[name]), entry["mature"], values["participants"])
-            for name in list(PAYMENT_FIGURES)[1:]
-        ]
-        rows.append([party, values["participants"], *amounts])
+    rows = [
+        [party, values["participants"], *(whole_kronor(values[name]) for name in amounts)]
+        for party, values in zip(payments, protected(report, entries, PAYMENT_FIGURES), strict=True)
+    ]
     notes = [
         f"Avslut {months_in_words(entry['exits_from'], entry['exits_to'])}: utbetalningar "
         "under de 12 månaderna före inskrivningsmånaden och de 12 månaderna efter "
@@ -390,7 +354,7 @@ def _follow_up_benefit_extent(report: dict) -> Section:
         (str(follow_up[name]["months_after"]), follow_up[name], keys[name])
         for name in ("benefit_extent_month_6", "benefit_extent")
     ]
-    return _window_table(report, EXTENT_TITLE, windows, EXTENT_FIGURES, ["base", "covered"])
+    return _window_table(report, EXTENT_TITLE, windows, EXTENT_FIGURES)
 
 
 def _follow_up(report: dict) -> Section:

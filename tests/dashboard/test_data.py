@@ -10,7 +10,7 @@ import pytest
 from dashboards import data
 from dashboards.components import csv_download, number_ranges
 from dashboards.frame import default_period
-from pipelines.disclosure import MASK, load_rules, perturbed, protect_frame
+from pipelines.disclosure import IMMATURE, MASK, load_rules, perturbed, protect_frame
 from pipelines.figure_catalog import protections, seed_catalog
 from tests.spreadsheet_payloads import PAYLOADS, inert, read_csv
 
@@ -159,50 +159,91 @@ def test_a_count_is_protected_in_every_mart_that_shows_it() -> None:
     assert shown["cost"].tolist() == [1000.0, 1000.0]
 
 
-def test_an_immature_cohort_shows_no_number_not_even_a_protected_share() -> None:
-    """The ratio rule alone would compute a share from the few members covered so far;
-    the follow-up reader writes 'ej mogen' instead, and nothing for an empty cohort (a
-    cohort of a few persons published as 0 looks the same, so its maturity tells nothing)."""
-    spec = data.FOLLOW_UP_MARTS["follow_up_status"]
+def test_an_amount_per_person_is_hidden_on_fewer_persons_than_the_threshold() -> None:
+    """per_person on 1-4 persons is shown as a mean is: MASK where the count is published
+    as the threshold (the amount scaled to it, times it, would give the amount back), and
+    nothing where it is published as 0, as for nobody."""
+    threshold = load_rules().threshold
+    for count in range(1, threshold):
+        df = pd.DataFrame(
+            {
+                "cost": [1000.0] * 256,
+                "served": [count] * 256,
+                "served_cell_key": range(256),
+                "cost_per_served": [1000.0 / count] * 256,
+            }
+        )
+        shown = protect_frame(df, protections(seed_catalog(), "cost_per_participant"))
+        expected = [MASK if s else None for s in shown["served"]]
+        assert shown["cost_per_served"].tolist() == expected
+        assert MASK in expected
+
+
+def test_a_figure_whose_exact_value_is_missing_stays_missing() -> None:
+    """The ratio rule recomputes a share from the published counts; where the mart has no
+    share (here: no maturity flag beside it), the view shows none either."""
     df = pd.DataFrame(
         {
-            "cohort": [40, 40, 3, 0],
-            "cohort_cell_key": [9, 9, 200, 0],
-            "covered": [40, 12, 3, 0],
-            "covered_cell_key": [9, 100, 0, 0],
-            "self_supporting": [16, 6, 1, 0],
-            "self_supporting_cell_key": [30, 70, 200, 0],
-            "is_mature": [True, False, False, False],
-            "self_supporting_share": [0.4, None, None, None],
+            "cohort": [40, 40],
+            "cohort_cell_key": [9, 9],
+            "self_supporting": [6, 6],
+            "self_supporting_cell_key": [70, 70],
+            "self_supporting_share": [0.15, None],
+        }
+    )
+    shown = protect_frame(df, protections(seed_catalog(), "follow_up_status"))
+    assert shown["self_supporting_share"][0] == pytest.approx(perturbed(6, 70) / perturbed(40, 9))
+    assert shown["self_supporting_share"][1] is None
+
+
+def test_an_immature_cohort_shows_no_number_not_even_a_protected_share() -> None:
+    """A figure of a cohort not yet mature (its catalogued maturity flag false) is written
+    IMMATURE, never a number; where the cohort (its catalogued cohort basis) is published as
+    0 it shows nothing, mature or not, since a cohort of a few persons published as 0 must
+    look like an empty one (never mature). The flag itself is not shown."""
+    df = pd.DataFrame(
+        {
+            "cohort": [40, 40, 3, 0, 3],
+            "cohort_cell_key": [9, 9, 200, 0, 200],
+            "covered": [40, 12, 3, 0, 3],
+            "covered_cell_key": [9, 100, 0, 0, 200],
+            "self_supporting": [16, 6, 1, 0, 1],
+            "self_supporting_cell_key": [30, 70, 200, 0, 200],
+            "is_mature": [True, False, False, False, True],
+            "self_supporting_share": [0.4, None, None, None, 1 / 3],
         }
     )
     assert perturbed(3, 200) == 0, "the cohort of 3 is published as 0"
-    protected = protect_frame(df, protections(seed_catalog(), "follow_up_status"))
-    assert isinstance(protected["self_supporting_share"][1], float), "the rule alone shows one"
-    shown = data.as_shown(protected, spec)
+    shown = protect_frame(df, protections(seed_catalog(), "follow_up_status"))
     assert shown["self_supporting_share"][0] == pytest.approx(perturbed(16, 30) / perturbed(40, 9))
-    assert shown["self_supporting_share"].tolist()[1:] == [data.NOT_MATURE, None, None]
-    assert shown["self_supporting"].tolist()[1:] == [data.NOT_MATURE, None, None]
+    assert shown["self_supporting_share"].tolist()[1:] == [IMMATURE, None, None, None]
+    assert shown["self_supporting"].tolist()[1:] == [IMMATURE, None, None, None]
     assert shown["covered"][1] == perturbed(12, 100), "how far coverage has come is shown"
+    assert shown["cohort"].tolist() == [perturbed(40, 9)] * 2 + [0] * 3
     assert "is_mature" not in shown
 
 
 def test_each_return_band_waits_for_its_own_maturity() -> None:
-    spec = data.FOLLOW_UP_MARTS["follow_up_returns"]
     df = pd.DataFrame(
         {
             "base": [30],
+            "base_cell_key": [11],
             "within_6": [6],
+            "within_6_cell_key": [12],
             "months_7_12": [4],
+            "months_7_12_cell_key": [13],
             "months_13_24": [2],
+            "months_13_24_cell_key": [14],
             "is_mature_6": [True],
             "is_mature_12": [True],
             "is_mature_24": [False],
         }
     )
-    shown = data.as_shown(df, spec).iloc[0]
-    assert (shown["within_6"], shown["months_7_12"]) == (6, 4)
-    assert shown["months_13_24"] == data.NOT_MATURE
+    shown = protect_frame(df, protections(seed_catalog(), "follow_up_returns")).iloc[0]
+    assert (shown["within_6"], shown["months_7_12"]) == (perturbed(6, 12), perturbed(4, 13))
+    assert shown["months_13_24"] == IMMATURE
+    assert shown["base"] == perturbed(30, 11)
+    assert not {"is_mature_6", "is_mature_12", "is_mature_24"} & set(shown.index)
 
 
 def test_the_follow_up_row_follows_one_filter_at_a_time() -> None:
@@ -220,7 +261,7 @@ def test_number_ranges_are_written_as_people_write_them() -> None:
 
 def test_kronor_per_participant_are_hidden_for_few_participants() -> None:
     """A mean on fewer persons than the threshold is not shown: per participant like the
-    sum (the catalogue's per_person rule alone would show the sum divided by 5)."""
+    sum (times the published participants it would give the sum back)."""
     df = pd.DataFrame(
         {
             "participants": [3, 40],
@@ -233,9 +274,7 @@ def test_kronor_per_participant_are_hidden_for_few_participants() -> None:
             },
         }
     )
-    spec = data.FOLLOW_UP_MARTS["follow_up_payments"]
-    protected = protect_frame(df, protections(seed_catalog(), "follow_up_payments"))
-    assert protected["after_per_participant"][0] != MASK, "the rule alone shows it"
-    shown = data.as_shown(protected, spec)
+    assert perturbed(3, 10) != 0, "published as the threshold, so the kronor are not emptied"
+    shown = protect_frame(df, protections(seed_catalog(), "follow_up_payments"))
     assert shown.loc[0, list(data.PAYMENT_KRONOR)].tolist() == [MASK] * 6
     assert shown["after_per_participant"][1] == pytest.approx(40000.0 * 40 / perturbed(40, 77))

@@ -17,8 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.components import fmt
-from dashboards.data import NOT_MATURE
-from pipelines.disclosure import CELL_KEY_SUFFIX, perturbed
+from pipelines.disclosure import CELL_KEY_SUFFIX, IMMATURE, perturbed
 from tests.dashboard.conftest import query
 from tests.dashboard.test_pages import digits, figure_label, show
 
@@ -57,19 +56,19 @@ def share_text(row: dict) -> str:
     """The share self-supporting as the page must write it: on the published counts, and
     only for a mature month."""
     if not row["is_mature"]:
-        return NOT_MATURE
+        return IMMATURE
     return fmt(row["self_supporting"] / row["cohort"] if row["cohort"] else None, "share")
 
 
 def count_text(row: dict, column: str, mature: bool = True) -> str:
-    """A published count as `read` gives it back, or 'ej mogen' for an immature figure."""
-    return str(round(row[column])) if mature else NOT_MATURE
+    """A published count as `read` gives it back, or 'ej mogen kohort' for an immature figure."""
+    return str(round(row[column])) if mature else IMMATURE
 
 
 def read(cell: object) -> str:
     """A table cell or metric as the reader reads it: the count's digits, or its text."""
     text = str(cell)
-    return text if text == NOT_MATURE else digits(text)
+    return text if text == IMMATURE else digits(text)
 
 
 def page_table(app: AppTest, *headings: str) -> pd.DataFrame:
@@ -92,7 +91,7 @@ def chart_points(app: AppTest, title: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def cohort(published: Path) -> str:
     """A calendar-year exit cohort mature at month 6 and for payments but not at month 24,
-    so the page shows figures and 'ej mogen' side by side."""
+    so the page shows figures and 'ej mogen kohort' side by side."""
     rows = query(
         published,
         """
@@ -132,7 +131,7 @@ def test_key_figures_and_curves_equal_the_protected_mart(
     share = figure_label(published, "self_supporting_share")
     for months in (6, 12, 24):
         assert metrics[f"{share}, månad {months}"] == share_text(by_month[months])
-    assert metrics[f"{share}, månad 24"] == NOT_MATURE
+    assert metrics[f"{share}, månad 24"] == IMMATURE
 
     table = page_table(app, "Period", "Månad efter avslut", share)
     table = table[table["Period"] == cohort].set_index("Månad efter avslut")

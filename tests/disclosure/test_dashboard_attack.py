@@ -331,7 +331,7 @@ def _follow_up_rows(wh: data.Warehouse, insats: str, tertials: list[str]) -> pd.
                     )
                 )
     rows = pd.concat(frames, ignore_index=True)
-    # Counts shown as numbers; "ej mogen" (or nothing, for an empty cohort) tells no count.
+    # Counts shown as numbers; "ej mogen kohort" (or nothing, for an empty cohort) tells none.
     return rows[rows["shown"].map(lambda v: isinstance(v, int))]
 
 
@@ -451,7 +451,7 @@ def test_the_follow_up_page_shows_the_frames(
     demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The Uppföljning page's return and extent tables are the protected frames the attack
-    reads, number for number (an immature figure as "ej mogen", no number)."""
+    reads, number for number (an immature figure as "ej mogen kohort", no number)."""
 
     def figure_label(mart: str, column: str) -> str:
         [(label,)] = query(

@@ -16,11 +16,11 @@ import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipelines.disclosure import is_small, load_rules, perturbed
+from pipelines.disclosure import IMMATURE, is_small, load_rules, perturbed
 from pipelines.report.figures import ALL_UNITS, report_from
 from pipelines.report.render_markdown import render_markdown
 from pipelines.report.render_xlsx import render_xlsx
-from pipelines.report.sections import IMMATURE, STATUS_TITLE, window_heading
+from pipelines.report.sections import STATUS_TITLE, window_heading
 
 # Reads the shared demo run: run in the worker that builds it (tests/conftest.py).
 pytestmark = pytest.mark.xdist_group("demo")

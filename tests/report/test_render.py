@@ -10,12 +10,12 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipelines.disclosure import MASK, perturbed
+from pipelines.disclosure import IMMATURE, MASK, perturbed
 from pipelines.figure_catalog import seed_catalog, seed_glossary
 from pipelines.report.figures import EXIT_COUNT_KEYS, FLOW_KEYS, report_definitions, small_cells
 from pipelines.report.render_markdown import render_markdown, swedish_number
 from pipelines.report.render_xlsx import render_xlsx
-from pipelines.report.sections import IMMATURE, months_in_words
+from pipelines.report.sections import months_in_words
 from tests.report.expected import SHEETS
 from tests.spreadsheet_payloads import PAYLOADS, inert, workbook_texts
 

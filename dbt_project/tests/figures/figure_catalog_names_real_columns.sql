@@ -16,8 +16,9 @@
 -- depends_on: {{ ref('scb_reconciliation_by_project') }}
 -- depends_on: {{ ref('throughput_times') }}
 -- depends_on: {{ ref('time_to_outcome') }}
-{#- Every figure of the catalogue, and every count it rests on, is a column of its mart:
-    a renamed column cannot leave a label, a definition or a masking basis behind. #}
+{#- Every figure of the catalogue, every count it rests on and the maturity flag it waits
+    for is a column of its mart, and a cohort basis is a person count of the catalogue: a
+    renamed column cannot leave a label, a definition or a masking basis behind. #}
 
 with
 
@@ -45,6 +46,19 @@ named as (
         mart,
         unnest(disclosure_basis) as column_name
     from figures
+    union all
+    select
+        figure_id,
+        mart,
+        maturity_flag as column_name
+    from figures
+    where maturity_flag is not null
+),
+
+person_counts as (
+    select distinct mart_column as column_name
+    from figures
+    where protection = 'count'
 ),
 
 final as (
@@ -53,6 +67,15 @@ final as (
     left join mart_columns
         on named.mart = mart_columns.table_name and named.column_name = mart_columns.column_name
     where mart_columns.column_name is null
+    union all
+    select
+        figures.figure_id,
+        figures.mart,
+        figures.cohort_basis as column_name
+    from figures
+    left join person_counts
+        on figures.cohort_basis = person_counts.column_name
+    where figures.cohort_basis is not null and person_counts.column_name is null
 )
 
 select * from final
