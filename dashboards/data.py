@@ -663,7 +663,7 @@ FOLLOW_UP_MARTS = {
         order="months_after",
     ),
     "follow_up_status_by_source": FollowUpMart(
-        counts=("persons",),
+        counts=("persons", "cohort"),
         columns=("months_after", "income_source", "extent"),
         order="months_after, persons desc, income_source, extent desc",
     ),
@@ -739,3 +739,11 @@ def follow_up(
     if value is not None:
         keep &= df["dimension_value"] == value
     return protected(wh, df[keep].reset_index(drop=True), mart)
+
+
+def follow_up_sources(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    """Persons by income source in month 6, 12 and 24 for the chosen cohort, of the chosen
+    unit or the whole insats (follow_up_status_by_source breaks down by unit only)."""
+    dimension, value = ("unit", f.unit) if f.unit != ALL_UNITS else ("all", ALL_GROUPS)
+    df = follow_up(wh, f, "follow_up_status_by_source", dimension=dimension)
+    return df[df["dimension_value"] == value].reset_index(drop=True)

@@ -190,10 +190,10 @@ def curves_section(cohorts: list[str], dimension: str) -> list[str]:
 
 
 def sources_section() -> None:
-    """What the chosen cohort lived on in month 6, 12 and 24 (the insats as a whole)."""
+    """What the chosen cohort lived on in month 6, 12 and 24 (the unit or the insats)."""
     st.subheader(f"Försörjning 6, 12 och 24 månader efter avslut, kohort {f.period_label}")
-    not_applied(f, set(), "försörjningskällorna", unit_applies=False)
-    sources = data.follow_up(frame.wh, f, "follow_up_status_by_source", dimension="all")
+    not_applied(f, set(), "försörjningskällorna")
+    sources = data.follow_up_sources(frame.wh, f)
     source = [
         f"{name} {extent} %" if pd.notna(extent) else name
         for name, extent in zip(sources["income_source"], sources["extent"], strict=True)

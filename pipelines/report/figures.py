@@ -276,7 +276,7 @@ def _cohort_counts(row: Mapping[str, object], columns: Mapping[str, str]) -> tup
     return counts, {key: _count(row[column + KEY]) for key, column in columns.items()}
 
 
-def _follow_up_status(con: duckdb.DuckDBPyConnection, params: list, unit: str) -> tuple[dict, dict]:
+def _follow_up_status(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
     """Status in month 6, 12 and 24 after exit, each for its own cohort window."""
     sources = _macro_rows(con, "period_follow_up_by_source", params)
     horizons: dict[str, dict] = {}
@@ -291,8 +291,7 @@ def _follow_up_status(con: duckdb.DuckDBPyConnection, params: list, unit: str) -
             **_maturity(row),
             **counts,
             "self_supporting_share": _number(row["self_supporting_share"]),
-            # follow_up_status_by_source follows the whole insats, not its units.
-            "by_income_source": by_source if row["is_mature"] and unit == ALL_UNITS else None,
+            "by_income_source": by_source if row["is_mature"] else None,
         }
         keys[months]["by_income_source"] = {
             source["income_source"]: _count(source["persons" + KEY])
@@ -343,9 +342,9 @@ def _follow_up_benefit_extent(
     return by_month
 
 
-def _follow_up(con: duckdb.DuckDBPyConnection, params: list, unit: str) -> tuple[dict, dict]:
+def _follow_up(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
     """Uppföljning efter avslut for the period's cohort windows, and the cell keys."""
-    status, status_keys = _follow_up_status(con, params, unit)
+    status, status_keys = _follow_up_status(con, params)
     returns, return_keys = _follow_up_returns(con, params)
     payments, payment_keys = _follow_up_payments(con, params)
     extent = _follow_up_benefit_extent(con, params)
@@ -445,7 +444,7 @@ def report_from(
     gender, gender_keys = _gender(con, params)
     scb, scb_keys = _scb_reconciliation(con, params)
     scb_all_time, scb_all_time_keys = _scb_reconciliation_all_time(con, insats, unit)
-    follow_up, follow_up_keys = _follow_up(con, params, unit)
+    follow_up, follow_up_keys = _follow_up(con, params)
     report = {
         "insats": insats,
         "unit": unit,

@@ -28,7 +28,6 @@ from pipelines.disclosure import (
     protect_record,
 )
 from pipelines.report.figures import (
-    ALL_UNITS,
     BUDGET_KEYS,
     EXTENT_FIGURES,
     FLOW_KEYS,
@@ -280,16 +279,11 @@ def _follow_up_status(report: dict) -> Section:
 
 def _follow_up_sources(report: dict) -> Section:
     """Persons by income source in each window's month (protected, beside the window's
-    cohort), for the whole insats."""
+    cohort), for the report's scope."""
     horizons = report["follow_up"]["months_after"]
     keys = report["cell_keys"]["follow_up"]["months_after"]
     columns = ["Försörjningskälla", *(window_heading(e, months) for months, e in horizons.items())]
     title = label(report, SOURCE_FIGURE)
-    if report["unit"] != ALL_UNITS:
-        notes = [
-            "Fördelningen efter försörjningskälla redovisas för hela insatsen, inte per enhet."
-        ]
-        return Section(title, columns, [], notes)
     sources = list(
         dict.fromkeys(s for months in horizons for s in keys[months]["by_income_source"])
     )

@@ -106,7 +106,8 @@ def test_persons_without_consent_or_linkable_identity_are_in_no_cohort(query: Qu
 def test_status_by_income_source(query: Query) -> None:
     rows = query(
         "select months_after, income_source, extent, persons, is_mature "
-        f"from marts.follow_up_status_by_source where {TEAM_2024} order by 1, 2"
+        f"from marts.follow_up_status_by_source where {TEAM_2024} and dimension = 'all' "
+        "order by 1, 2"
     )
     assert rows == [
         (6, "Sjukersättning", 50, 1, True),
@@ -173,3 +174,21 @@ def test_an_unknown_benefit_label_is_a_finding(follow_up_db: Path) -> None:
         findings = outcome.findings(con)
     assert list(findings["organisation"]) == ["hassleholm"]
     assert "okänd kod 'Ek.bistånd ny'" in findings["problem"][0]
+
+
+def test_status_by_income_source_per_unit_beside_its_cohort(query: Query) -> None:
+    """Each row carries its cohort from follow_up_status; the units add up to the insats."""
+    rows = query(
+        "select sources.dimension, sources.months_after, sum(sources.persons), "
+        "count(distinct sources.cohort), min(sources.cohort = status.cohort) "
+        "from marts.follow_up_status_by_source as sources "
+        "inner join marts.follow_up_status as status using "
+        "(insats, period_type, period_label, dimension, dimension_value, months_after) "
+        f"where sources.{TEAM_2024.replace(' and ', ' and sources.')} "
+        "group by all order by 1, 2"
+    )
+    by_dimension = {(dimension, months): persons for dimension, months, persons, _, _ in rows}
+    assert {dimension for dimension, *_ in rows} == {"all", "unit"}
+    for months in (6, 12):
+        assert by_dimension[("unit", months)] == by_dimension[("all", months)] == 2
+    assert all(same_cohort for *_, same_cohort in rows)

@@ -83,7 +83,7 @@ def expected_status(marts: Marts, start: date, end: date, months: int) -> tuple[
         last,
         f"{extra} group by income_source",
     )
-    shown_sources = mature and marts.scope[1] == "all"
+    shown_sources = mature
     entry = {
         "exits_from": str(first),
         "exits_to": str(last),

@@ -420,7 +420,7 @@ def test_follow_up_kronor_are_whole_and_per_perturbed_participant(report: dict) 
     assert csn == f"| CSN | {shown_csn} |" + f" {hidden} |" * 6
 
 
-def test_follow_up_sources_are_protected_and_only_for_the_whole_insats(report: dict) -> None:
+def test_follow_up_sources_are_protected(report: dict) -> None:
     text = render_markdown(report)
     sick = [
         follow_up_count(report, "months_after", k, "by_income_source", "Sjukersättning")
@@ -430,8 +430,6 @@ def test_follow_up_sources_are_protected_and_only_for_the_whole_insats(report: d
     cohort_24 = follow_up_count(report, "months_after", "24", "cohort")
     last = sick[1] if cohort_24 else "–"
     assert f"| Sjukersättning | {IMMATURE} | {sick[0]} | {last} |" in text
-    report["unit"] = "Avesta"
-    assert "redovisas för hela insatsen, inte per enhet" in render_markdown(report)
 
 
 def test_workbook_has_the_follow_up_sheet_with_protected_counts(

@@ -1,7 +1,8 @@
 {#- Status vid uppföljning efter försörjningskälla: for the exit cohort of each period, per
-    insats, the covered members in month 6, 12 and 24 after the exit month by their income
-    source then (Självförsörjande, or the main public benefit: the largest amount of the
-    month) and its extent; is_mature as in follow_up_status. -#}
+    insats and unit, the covered members in month 6, 12 and 24 after the exit month by their
+    income source then (Självförsörjande, or the main public benefit: the largest amount of
+    the month) and its extent; beside them the cohort and is_mature of follow_up_status, so
+    a view can tell (and protect) the cohort the persons belong to. -#}
 {%- set keys = ['months_after', 'income_source', 'extent'] -%}
 {%- set counts = {'persons': 'true'} -%}
 
@@ -18,7 +19,7 @@ periods as (
 
 status as (
     select * from {{ ref('follow_up_status') }}
-    where dimension = 'all'
+    where dimension in ('all', 'unit')
 ),
 
 months as (
@@ -33,7 +34,10 @@ member_months as (
         months.months_after,
         members.months_after_exit[months.months_after].income_source as income_source,
         members.months_after_exit[months.months_after].extent as extent,
-        { 'dimension': 'all', 'dimension_value': 'Alla' } as breakdown
+        unnest([
+            { 'dimension': 'all', 'dimension_value': 'Alla' },
+            { 'dimension': 'unit', 'dimension_value': members.unit }
+        ]) as breakdown
     from members
     cross join months
     where members.months_after_exit[months.months_after].is_covered
@@ -50,6 +54,8 @@ rolled_up as (
 final as (
     select
         rolled_up.*,
+        status.cohort,
+        status.cohort_cell_key,
         status.is_mature
     from rolled_up
     inner join status
@@ -57,6 +63,8 @@ final as (
             rolled_up.insats = status.insats
             and rolled_up.period_type = status.period_type
             and rolled_up.period_label = status.period_label
+            and rolled_up.dimension = status.dimension
+            and rolled_up.dimension_value = status.dimension_value
             and rolled_up.months_after = status.months_after
 )
 
