@@ -79,9 +79,12 @@ def _exclusive(lock_file: Path) -> Iterator[None]:
 def prepare_manifest(project_dir: Path = DBT_PROJECT_DIR, target: Path = TARGET_DIR) -> bool:
     """Parse the project if its content changed; True when it parsed.
 
-    Parsed into a folder of its own and moved into `target/` file by file with
+    Parsed in full into a folder of its own and moved into `target/` file by file with
     `os.replace`, the fingerprint last, so a reader never sees half a manifest and a parse
-    killed midway leaves the old fingerprint (the next process parses again).
+    killed midway leaves the old fingerprint (the next process parses again). In full, not
+    from the kept partial parse: dbt's partial parsing misses some changes (a seed's
+    `column_types` in its properties file kept the old columns), and the parse it leaves
+    is what every later build starts from.
     """
     with _exclusive(target / ".prepare.lock"):
         if not manifest_is_stale(project_dir, target):
@@ -91,9 +94,6 @@ def prepare_manifest(project_dir: Path = DBT_PROJECT_DIR, target: Path = TARGET_
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
         try:
-            kept_parse = target / "partial_parse.msgpack"
-            if kept_parse.exists():  # dbt re-reads only the files that changed
-                shutil.copyfile(kept_parse, scratch / kept_parse.name)
             _parse(project_dir, scratch)
             if not (scratch / "manifest.json").exists():
                 raise RuntimeError(f"dbt parse wrote no manifest into {scratch}")
