@@ -46,6 +46,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="size whose warehouse gets one new day of deliveries",
     )
     parser.add_argument(
+        "--follow-up-size",
+        type=int,
+        default=100_000,
+        help="size whose dbt build is timed with and without the follow-up models (0: none)",
+    )
+    parser.add_argument(
         "--query-calls",
         type=int,
         default=5,
@@ -81,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         cache=args.cache.resolve(),
         incremental_size=args.incremental_size,
         query_calls=args.query_calls,
+        follow_up_size=args.follow_up_size,
     )
 
     previous = read_previous(args.out) if args.keep_measured else None

@@ -17,18 +17,31 @@ from pipelines.defs.dbt.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from pipelines.ingest.schema import ensure_raw_schema
 
 
+def dbt_environment(work_db: Path, target: Path) -> dict[str, str]:
+    """Variables pointing a dbt command at `work_db`, with its artifacts and log in `target`."""
+    return {
+        "FINSAM_WORK_DB": str(work_db.resolve()),
+        "DBT_TARGET_PATH": str(target.resolve()),
+        "DBT_LOG_PATH": str(target.resolve()),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def dbt_command(*arguments: str) -> list[str]:
+    """The project's dbt with `arguments`, to run in DBT_PROJECT_DIR."""
+    return [str(DBT_EXECUTABLE), *arguments, "--profiles-dir", str(DBT_PROJECT_DIR)]
+
+
 def _dbt_compile(folder: Path) -> Path:
     """`dbt compile` into `folder/target`, against `folder/<DATABASE>.duckdb`."""
     target = (folder / "target").resolve()
-    environment = os.environ | {
-        "FINSAM_WORK_DB": str((folder / f"{DATABASE}.duckdb").resolve()),
-        "DBT_TARGET_PATH": str(target),
-        "DBT_LOG_PATH": str(target),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    command = [str(DBT_EXECUTABLE), "compile", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)]
+    environment = os.environ | dbt_environment(folder / f"{DATABASE}.duckdb", target)
     done = subprocess.run(
-        command, cwd=DBT_PROJECT_DIR, env=environment, capture_output=True, text=True
+        dbt_command("compile", "--quiet"),
+        cwd=DBT_PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise RuntimeError(f"dbt compile failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")

@@ -27,6 +27,9 @@ DASHBOARD_DIR = Path(data.__file__).parent
 PAGES_DIR = DASHBOARD_DIR / "app_pages"
 FRAME_PAGE = "(frame, every page)"
 PAGE_TOTAL = "(whole page)"
+# Parameters a page calls one function with in turn (the Uppföljning page reads each
+# follow-up mart through `data.follow_up`): each value is measured as a query of its own.
+IN_TURN = {"mart": tuple(data.FOLLOW_UP_MARTS)}
 
 
 def warehouse_functions() -> dict[str, Callable]:
@@ -121,6 +124,20 @@ def _bound(function: Callable, arguments: dict[str, object]) -> Callable[[], obj
     return lambda: function(**{name: arguments[name] for name in names})
 
 
+def page_calls(function: Callable, arguments: dict[str, object]) -> dict[str, Callable]:
+    """The function's calls on a page by query name: one, or one per value of a parameter
+    the page calls it with in turn (named `function[value]`)."""
+    parameters = inspect.signature(function).parameters
+    varying = [name for name in IN_TURN if name in parameters]
+    if not varying:
+        return {function.__name__: _bound(function, arguments)}
+    name = varying[0]
+    return {
+        f"{function.__name__}[{value}]": _bound(function, arguments | {name: value})
+        for value in IN_TURN[name]
+    }
+
+
 def _in_a_row(calls: dict[str, Callable[[], object]]) -> Callable[[], object]:
     return lambda: [call() for call in calls.values()]
 
@@ -135,7 +152,11 @@ def dashboard_latency(warehouse: Path, calls: int) -> list[dict[str, object]]:
     functions = warehouse_functions()
     results = []
     for page, names in page_functions().items():
-        bound = {name: _bound(functions[name], arguments) for name in names}
+        bound = {
+            query: call
+            for name in names
+            for query, call in page_calls(functions[name], arguments).items()
+        }
         results += [_latency(page, name, call, calls) for name, call in bound.items()]
         results.append(_latency(page, None, _in_a_row(bound), calls))
     return results

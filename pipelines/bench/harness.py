@@ -1,5 +1,6 @@
 """The benchmark plan: per size, repeated pipeline and floor runs, dashboard latency, and
-the incremental case on top of one size's warehouse; summarised as medians."""
+on top of one size's warehouse the incremental case and the dbt build with and without
+the follow-up models; summarised as medians."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from pipelines.bench.compiled import compile_project
 from pipelines.bench.dashboard_queries import dashboard_latency
 from pipelines.bench.delivery import deliver_next_day
+from pipelines.bench.follow_up import bench_follow_up
 from pipelines.bench.landings import Landing, demo_landing, generator_version, link_copy
 from pipelines.bench.machine import machine_facts
 from pipelines.bench.report import failure_prefix
@@ -32,6 +34,7 @@ class Plan:
     cache: Path
     incremental_size: int
     query_calls: int
+    follow_up_size: int
     repeats_for: Mapping[int, int] = field(default_factory=dict)
 
     def repeats_of(self, participants: int) -> int:
@@ -172,6 +175,7 @@ def run_plan(plan: Plan, on_progress) -> dict[str, object]:
             "seed": plan.seed,
             "generator_version": generator_version(),
             "dashboard_calls_per_query": plan.query_calls,
+            "follow_up_size": plan.follow_up_size,
         },
         "sizes": [],
         "incremental": None,
@@ -199,5 +203,10 @@ def _bench_one_size(plan: Plan, participants: int, results: dict, floor_manifest
     try:
         if participants == plan.incremental_size:
             results["incremental"] = bench_incremental(plan, landing, last_run)
+        if participants == plan.follow_up_size:
+            # After the incremental case: these builds change the warehouse it starts from.
+            follow_up = bench_follow_up(last_run, landing, plan.repeats_of(participants), log)
+            size_result["follow_up"] = follow_up
+            size_result["summary"]["follow_up_added_share"] = follow_up["added_share"]
     finally:
         shutil.rmtree(last_run)

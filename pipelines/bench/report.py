@@ -42,6 +42,14 @@ METHOD = """\
 - **Incremental**: one new day of deliveries (a new case-system snapshot and a new ledger
   file) added to the landing of a finished run, then the pipeline run again on its
   warehouse.
+- **Follow-up models** (issue 16): on the work database of the size's last run (its ingest
+  done), `dbt build` with every model and with the dbt selector `without_follow_up`
+  (`dbt_project/selectors.yml`: all but the kind F extracts' seed, staging and everything
+  built from them, with their tests), in back-to-back pairs whose order alternates, after
+  one `dbt parse` that every build reuses (as the nightly build reuses the last night's).
+  *Added* = (with - without) / without per pair, the median over the pairs; timed as the
+  dbt process's wall time. `dbt docs generate`, the rest of the dbt step, is left out of
+  both: it would add the same seconds to each.
 - **Dashboard**: the functions of `dashboards/data.py` that each page (read from its
   source) calls, against the published warehouse, with Streamlit's cache cleared before
   every call; the first view (latest tertial, all insatser, all units).
@@ -111,6 +119,10 @@ def number(value: float | None, digits: int = 0) -> str:
     return "-" if value is None else f"{value:,.{digits}f}".replace(",", " ")
 
 
+def percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.1f} %"
+
+
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
@@ -137,6 +149,8 @@ def _target_value(target: Mapping) -> str:
         return size_bytes(value)
     if unit == "s":
         return seconds(value)
+    if unit == "share":
+        return percent(value)
     return f"{value:.2f} {unit}" if unit == "x" else f"{value:.0f} {unit}"
 
 
@@ -270,6 +284,47 @@ def incremental_section(incremental: Mapping | None) -> str:
     return "## Incremental: one new day of deliveries\n\n" + intro + table(header, rows)
 
 
+def _worst_memory(builds: Sequence[Mapping], variant: str) -> str:
+    return size_bytes(max(b["peak_memory_bytes"] for b in builds if b["variant"] == variant))
+
+
+def _follow_up_row(size: Mapping) -> list[str]:
+    follow_up = size["follow_up"]
+    builds = follow_up["builds"]
+    nodes = ", ".join(f"{count} {kind}" for kind, count in follow_up["follow_up_nodes"].items())
+    return [
+        number(size["participants"]),
+        number(follow_up["panel_persons"]),
+        number(follow_up["months_per_person"], 1),
+        number(follow_up["extract_rows"]),
+        nodes,
+        str(follow_up["repeats"]),
+        seconds(follow_up["median_seconds"]["with"]),
+        seconds(follow_up["median_seconds"]["without"]),
+        " / ".join(percent(share) for share in follow_up["pair_shares"]),
+        percent(follow_up["added_share"]),
+        f"{_worst_memory(builds, 'with')} / {_worst_memory(builds, 'without')}",
+        ", ".join(
+            f"{name} {seconds(time)}"
+            for name, time in follow_up.get("slowest_follow_up_nodes", {}).items()
+        ),
+        _load(follow_up["load_average"]),
+    ]
+
+
+def follow_up_section(sizes: Sequence[Mapping]) -> str:
+    title = "## Follow-up models in the dbt stage (dbt build with and without them)\n\n"
+    measured = [size for size in sizes if size.get("follow_up")]
+    if not measured:
+        return title + "Not measured in this run.\n"
+    header = ["participants", "persons with extracts", "months per person", "extract rows"]
+    header += ["follow-up nodes", "pairs", "with (median)", "without (median)"]
+    header += ["added, per pair", "added (median)", "peak memory with / without"]
+    header += ["slowest follow-up nodes (dbt's time)"]
+    header += ["load average (1 min) before / after"]
+    return title + table(header, [_follow_up_row(size) for size in measured])
+
+
 def _latency_cell(query: Mapping) -> str:
     if "error" in query:
         return "error: " + query["error"].replace("|", "/")
@@ -337,6 +392,7 @@ def markdown(results: Mapping) -> str:
         overhead_section(results["sizes"]),
         floor_section(results["sizes"]),
         incremental_section(results["incremental"]),
+        follow_up_section(results["sizes"]),
         dashboard_section(results["sizes"]),
         landings_section(results["sizes"]),
         notes_section(

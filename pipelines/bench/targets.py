@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from pathlib import Path
 
 import yaml
@@ -14,6 +15,11 @@ def load_targets(path: Path = TARGETS_FILE) -> list[dict[str, object]]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def limit_of(target: Mapping[str, object]) -> float:
+    """The declared limit: a number, or a fraction such as `1/3` that no decimal states."""
+    return float(Fraction(str(target["limit"])))
+
+
 def judge(target: Mapping[str, object], summary: Mapping[str, object] | None) -> dict[str, object]:
     """The target with its measured value, `met`/`missed`/`not measured` and the margin.
 
@@ -22,7 +28,7 @@ def judge(target: Mapping[str, object], summary: Mapping[str, object] | None) ->
     value = None if summary is None else summary.get(str(target["metric"]))
     if value is None:
         return {**target, "value": None, "status": "not measured", "margin": None, "ratio": None}
-    limit = float(target["limit"])
+    limit = limit_of(target)
     met = value <= limit if target.get("inclusive") else value < limit
     return {
         **target,

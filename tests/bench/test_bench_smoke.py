@@ -2,7 +2,7 @@
 
 No figure is asserted against a limit: timings belong in BENCHMARKS.md, not in tests. The
 incremental case is left out (it would run the pipeline a second time); its delivery is
-tested in test_delivery.py.
+tested in test_delivery.py. The dbt build with and without the follow-up models runs once each.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     """One benchmark run (pipeline, floor, dashboard) into a temporary folder."""
     root = tmp_path_factory.mktemp("bench")
     command = [sys.executable, "-m", "pipelines.bench", "--sizes", str(SIZE), "--repeats", "1"]
-    command += ["--incremental-size", "0", "--query-calls", "1"]
+    command += ["--incremental-size", "0", "--query-calls", "1", "--follow-up-size", str(SIZE)]
     command += ["--cache", str(root / "cache"), "--out", str(root / "out")]
     subprocess.run(command, check=True, timeout=900)
     results = json.loads((root / "out" / "BENCHMARKS.json").read_text(encoding="utf-8"))
@@ -59,6 +59,19 @@ def test_floor_is_timed_and_compared(reports: tuple[dict, str]) -> None:
     assert rows["enrolments"] > 0
     assert rows["period_flows"] > 0
     assert size["summary"]["floor_ratio"] > 0
+
+
+def test_the_dbt_build_is_timed_with_and_without_the_follow_up_models(
+    reports: tuple[dict, str],
+) -> None:
+    results, text = reports
+    size = results["sizes"][0]
+    follow_up = size["follow_up"]
+    assert [build["variant"] for build in follow_up["builds"]] == ["with", "without"]
+    assert follow_up["follow_up_nodes"]["model"] > 0
+    assert follow_up["panel_persons"] > 0 and follow_up["months_per_person"] > 24
+    assert size["summary"]["follow_up_added_share"] == follow_up["added_share"]
+    assert "## Follow-up models in the dbt stage" in text
 
 
 def test_every_dashboard_page_query_is_timed(reports: tuple[dict, str]) -> None:

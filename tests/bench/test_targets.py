@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from pipelines.bench.targets import judge, judge_all, load_targets
+from pipelines.bench.targets import judge, judge_all, limit_of, load_targets
 
 LIMIT_600 = {"metric": "total_seconds", "limit": 600, "participants": 1_000_000}
 
 
 def test_every_declared_target_names_a_size_metric_and_limit() -> None:
     targets = load_targets()
-    assert {target["id"] for target in targets} >= {"end_to_end_1m", "fixed_overhead_1k"}
+    assert {target["id"] for target in targets} >= {
+        "end_to_end_1m",
+        "fixed_overhead_1k",
+        "follow_up_dbt_100k",
+    }
     for target in targets:
-        assert target["participants"] > 0 and target["limit"] > 0 and target["metric"]
+        assert target["participants"] > 0 and limit_of(target) > 0 and target["metric"]
 
 
 def test_a_figure_under_the_limit_is_met_with_headroom() -> None:
@@ -24,6 +28,13 @@ def test_a_figure_under_the_limit_is_met_with_headroom() -> None:
 def test_the_limit_itself_is_missed_unless_inclusive() -> None:
     assert judge(LIMIT_600, {"total_seconds": 600.0})["status"] == "missed"
     assert judge(LIMIT_600 | {"inclusive": True}, {"total_seconds": 600.0})["status"] == "met"
+
+
+def test_a_limit_may_be_a_fraction_no_decimal_states() -> None:
+    third = {"metric": "follow_up_added_share", "limit": "1/3", "participants": 100_000}
+    assert limit_of(third) == 1 / 3
+    assert judge(third, {"follow_up_added_share": 0.3333})["status"] == "met"
+    assert judge(third, {"follow_up_added_share": 1 / 3})["status"] == "missed"
 
 
 def test_a_size_not_run_is_not_measured() -> None:
