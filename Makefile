@@ -42,12 +42,13 @@ $(DAGSTER_HOME)/dagster.yaml: pipelines/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
 	cp pipelines/dagster.yaml $@
 
+# The demo writes its configuration to FINSAM_CONFIG, where the pipeline reads it.
 demo: setup
 	@if [ -d "$(FINSAM_LANDING)/arende" ]; then \
 		echo "Demo landing already in $(FINSAM_LANDING)"; \
 	else \
 		$(PY) -m pipelines.demo --participants $(DEMO_PARTICIPANTS) --seed $(DEMO_SEED) \
-			--out $(FINSAM_LANDING) --config-out $(FINSAM_CONFIG); \
+			--out $(FINSAM_LANDING); \
 	fi
 
 pipeline: manifest $(DAGSTER_HOME)/dagster.yaml

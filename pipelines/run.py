@@ -39,9 +39,21 @@ def _failed_checks(result: dg.ExecuteInProcessResult) -> list[dg.AssetCheckEvalu
     return [check for check in result.get_asset_check_evaluations() if not check.passed]
 
 
+def _warnings(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The `warning` metadata steps put on what they materialised (e.g. built-in defaults
+    used for a missing configuration), once each: the run went on, but a steward should act."""
+    texts = (
+        event.materialization.metadata.get("warning")
+        for event in result.get_asset_materialization_events()
+    )
+    return [f"Varning: {text}" for text in dict.fromkeys(t.value for t in texts if t)]
+
+
 def summarise(result: dg.ExecuteInProcessResult) -> tuple[list[str], bool]:
-    """Lines describing failed steps and checks, and whether anything counts as a failure."""
-    lines = [f"Steg misslyckades: {step}" for step in result.get_failed_step_keys()]
+    """Lines describing failed steps and checks and warnings, and whether anything counts as
+    a failure (a warning does not)."""
+    lines = _warnings(result)
+    lines += [f"Steg misslyckades: {step}" for step in result.get_failed_step_keys()]
     lines += [f"Steg hoppades över: {event.step_key}" for event in result.get_step_skipped_events()]
     has_error = not result.success or bool(result.get_failed_step_keys())
     for evaluation in _failed_checks(result):

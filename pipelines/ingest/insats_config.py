@@ -1,7 +1,8 @@
 """The insats configuration (FINSAM_CONFIG YAML) validated, defaults applied, as raw tables.
 
 A bad configuration fails with a message naming the key (`insatser.Avesta.trial_days`),
-because a data steward edits this file by hand.
+because a data steward edits this file by hand. A missing file is no error: every insats
+is then classified by the built-in defaults (`insats_defaults.yml`) and the run warns.
 """
 
 from __future__ import annotations
@@ -15,25 +16,8 @@ import yaml
 
 from pipelines.ingest.schema import CASE_ENROLMENT_COLUMNS, CONFIG_TABLES
 
-BUILT_IN_DEFAULTS: dict[str, Any] = {
-    "goal_reasons": ["Arbete", "Studier"],
-    "dropout_reasons": ["Avbrott"],
-    "trial_days": 0,
-    "exclude_dropouts_from_goal_share": True,
-    "mandatory_fields": [
-        "assessment_date",
-        "education_level",
-        "birth_region",
-        "work_experience",
-        "years_on_public_support",
-        "physical_health",
-        "mental_health",
-        "language_support_need",
-        "work_capacity",
-    ],
-    "grace_days": 30,
-    "completeness_threshold": 0.8,
-}
+DEFAULTS_FILE = Path(__file__).with_name("insats_defaults.yml")
+BUILT_IN_DEFAULTS: dict[str, Any] = yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
 INSATS_KEYS = set(BUILT_IN_DEFAULTS) | {"esf_project", "projekt"}
 TOP_LEVEL_KEYS = {"forbund", "units", "defaults", "insatser", "stated_figures", "quality", "ingest"}
 STATED_FIGURE_KEYS = {"insats", "unit", "figure", "period_from", "period_to"}
@@ -205,15 +189,34 @@ def _stated_rows(path: Path, document: dict[str, Any]) -> list[tuple]:
     return rows
 
 
-def read_config(path: Path) -> dict[str, list[tuple]]:
-    """Rows of every configuration table; raises ConfigError naming the offending key."""
+def missing_config_warning(path: Path) -> str | None:
+    """What a run without the configuration file says, naming the file it looked for."""
+    if path.exists():
+        return None
+    return (
+        f"Insatskonfigurationen {path} saknas (FINSAM_CONFIG): alla insatser räknas med de "
+        f"inbyggda standardvärdena ({DEFAULTS_FILE.name}), utan enheter, ESF-projekt och "
+        "angivna siffror."
+    )
+
+
+def _document(path: Path) -> dict[str, Any]:
+    """The file's top-level mapping; a missing file is an empty one (built-in defaults)."""
     if not path.exists():
-        raise ConfigError(f"Insatskonfigurationen {path} saknas (FINSAM_CONFIG).")
+        return {}
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise ConfigError(f"Insatskonfigurationen {path} är inte giltig YAML: {error}") from None
-    document = _mapping(path, "(filen)", document)
+    return _mapping(path, "(filen)", document)
+
+
+def read_config(path: Path) -> dict[str, list[tuple]]:
+    """Rows of every configuration table; raises ConfigError naming the offending key.
+
+    A missing file gives the built-in defaults only (see `missing_config_warning`).
+    """
+    document = _document(path)
     unknown = set(document) - TOP_LEVEL_KEYS
     if unknown:
         raise _fail(path, sorted(unknown)[0], "okänd nyckel")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,10 @@ SEED = 20241115
 
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Generate through the command line exactly as `make demo` does (default --config-out)."""
+    """Generate through the command line exactly as `make demo` does: no --config-out, so
+    the configuration goes to FINSAM_CONFIG."""
     root = tmp_path_factory.mktemp("demo")
+    config = root / "config" / "insatser.yml"
     subprocess.run(
         [
             sys.executable,
@@ -30,6 +33,7 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ],
         check=True,
         cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "FINSAM_CONFIG": str(config)},
     )
     return root
 

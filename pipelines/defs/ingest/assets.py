@@ -16,7 +16,12 @@ import duckdb
 from pipelines.defs.resources import InsatsConfigFile, Landing, PseudonymKey, WorkDatabase
 from pipelines.ingest.consent import purge_withdrawn
 from pipelines.ingest.engine import IngestReport, ingest
-from pipelines.ingest.insats_config import ConfigError, read_config, replace_config_tables
+from pipelines.ingest.insats_config import (
+    ConfigError,
+    missing_config_warning,
+    read_config,
+    replace_config_tables,
+)
 from pipelines.ingest.schema import CONFIG_TABLES, ensure_raw_schema
 from pipelines.pseudonym_key import require_matching_key
 
@@ -229,19 +234,24 @@ ingest_assets = [build_ingest_asset(spec) for spec in INGEST_SPECS]
         for table in CONFIG_TABLES
     ],
 )
-def insats_config(work_db: WorkDatabase, config_file: InsatsConfigFile):
-    """Load the insats configuration; a bad file fails with the offending key named."""
+def insats_config(
+    context: dg.AssetExecutionContext, work_db: WorkDatabase, config_file: InsatsConfigFile
+):
+    """Load the insats configuration; a bad file fails with the offending key named, a missing
+    one loads the built-in defaults with a warning (kept as `warning` for the run summary)."""
     try:
         rows = read_config(config_file.file)
     except ConfigError as error:
         raise dg.Failure(description=str(error)) from None
+    warning = missing_config_warning(config_file.file)
+    if warning:
+        context.log.warning(warning)
     with work_db.connect() as con:
         ensure_raw_schema(con)
         replace_config_tables(con, rows)
     for table, table_rows in rows.items():
-        yield dg.MaterializeResult(
-            asset_key=dg.AssetKey(["raw", table]), metadata={"rows": len(table_rows)}
-        )
+        metadata = {"rows": len(table_rows), **({"warning": warning} if warning else {})}
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["raw", table]), metadata=metadata)
 
 
 @dg.multi_asset(
