@@ -23,6 +23,10 @@ panel as (
     select * from {{ ref('support_panel') }}
 ),
 
+public_payments as (
+    select * from {{ ref('int_public_payments_classified') }}
+),
+
 members as (
     select
         enrolment_id,
@@ -79,8 +83,7 @@ member_months as (
         coalesce(panel.is_covered, false) as is_covered,
         coalesce(panel.is_on_public_support, false) as is_on_public_support,
         panel.main_public_benefit,
-        panel.main_public_benefit_extent,
-        panel.public_payments
+        panel.main_public_benefit_extent
     from member_month_keys as keys
     left join panel
         on keys.person_key = panel.person_id and keys.month = panel.month
@@ -116,26 +119,30 @@ statuses as (
 ),
 
 member_payments as (
+    -- The public payments of each member's months to month 12 after exit (all that the
+    -- payments and the benefit extent read): the members' months are the small side.
     select
-        enrolment_id,
-        extent_benefit,
-        relative_month,
-        unnest(public_payments) as payment
-    from member_months
+        keys.enrolment_id,
+        keys.extent_benefit,
+        keys.relative_month,
+        public_payments.party,
+        public_payments.benefit,
+        public_payments.extent,
+        public_payments.amount
+    from member_month_keys as keys
+    inner join public_payments
+        on keys.person_key = public_payments.person_id and keys.month = public_payments.month
+    where keys.relative_month <= 12
 ),
 
 payments_by_party as (
     select
-        member_payments.enrolment_id,
-        payment.party,
-        coalesce(sum(payment.amount) filter (where member_payments.relative_month < 0), 0)
-            as before_amount,
-        coalesce(
-            sum(payment.amount) filter (where member_payments.relative_month between 1 and 12), 0
-        )
-            as after_amount
+        enrolment_id,
+        party,
+        coalesce(sum(amount) filter (where relative_month < 0), 0) as before_amount,
+        coalesce(sum(amount) filter (where relative_month between 1 and 12), 0) as after_amount
     from member_payments
-    group by member_payments.enrolment_id, payment.party
+    group by enrolment_id, party
 ),
 
 payments as (
@@ -152,16 +159,15 @@ payments as (
 benefit_payments as (
     -- Payments of the member's benefit at enrolment, in the enrolment month and months 6, 12.
     select
-        member_payments.enrolment_id,
-        max(payment.extent) filter (where member_payments.relative_month = 0)
-            as extract_extent_at_enrolment,
-        bool_or(member_payments.relative_month = 6) as is_paid_6,
-        max(payment.extent) filter (where member_payments.relative_month = 6) as extent_6,
-        bool_or(member_payments.relative_month = 12) as is_paid_12,
-        max(payment.extent) filter (where member_payments.relative_month = 12) as extent_12
+        enrolment_id,
+        max(extent) filter (where relative_month = 0) as extract_extent_at_enrolment,
+        bool_or(relative_month = 6) as is_paid_6,
+        max(extent) filter (where relative_month = 6) as extent_6,
+        bool_or(relative_month = 12) as is_paid_12,
+        max(extent) filter (where relative_month = 12) as extent_12
     from member_payments
-    where payment.benefit = member_payments.extent_benefit and payment.amount > 0
-    group by member_payments.enrolment_id
+    where benefit = extent_benefit and amount > 0
+    group by enrolment_id
 ),
 
 followed as (

@@ -3,11 +3,23 @@
     a public-support source paid a benefit (amount > 0); wages (Skatteverket) are not public
     support. A month is covered (täckt) when every current public-support extract either
     has a row for the person in it, or has no rows for the person at all while it covers
-    the month (the agency does not know the person: nothing paid); the person has rows in
-    at least one extract. An extract delivers every month it covers, so this is: the
-    person has a row from each public source that knows them, and the month lies in every
-    public extract's months. Each person's months run from their first to their last
-    delivered month. -#}
+    the month (the agency does not know the person: nothing paid). An extract delivers
+    every month it covers, so this is: the month's public sources are all the public
+    sources that know the person, and the month lies in every public extract's months.
+    One row per person and month some extract delivered: a month no extract delivered is
+    not covered, and is not in the panel.
+
+    The public sources of a month are a bitstring over the current sources (one bit each,
+    numbered at run time), so the sources that know a person are the OR over the person's
+    months: no distinct counts and no second pass over tens of millions of rows. -#}
+
+{%- set sources_relation = ref('int_income_support_sources_classified') -%}
+{%- set source_count = 1 -%}
+{%- if execute and load_relation(sources_relation) is not none -%}
+    {#- Not yet built (sqlfluff compiles against an empty database): one bit. -#}
+    {%- set counted = run_query('select count(*) from ' ~ sources_relation) -%}
+    {%- set source_count = [counted.columns[0].values()[0], 1] | max -%}
+{%- endif -%}
 
 with
 
@@ -15,8 +27,18 @@ support_rows as (
     select * from {{ ref('stg_raw__income_support_months') }}
 ),
 
+classified_sources as (
+    select * from {{ sources_relation }}
+),
+
 sources as (
-    select * from {{ ref('int_income_support_sources_classified') }}
+    select
+        source,
+        is_public_support,
+        first_month,
+        last_month,
+        cast(row_number() over (order by source) as integer) as source_number
+    from classified_sources
 ),
 
 public_window as (
@@ -28,90 +50,60 @@ public_window as (
     where is_public_support
 ),
 
-source_months as (
-    -- The raw rows, once, to person × month × source × benefit.
+payments as (
     select
         support_rows.person_id,
         support_rows.month,
-        support_rows.source,
-        sources.party,
-        sources.is_public_support,
         support_rows.benefit,
-        max(support_rows.extent) as extent,
-        sum(support_rows.amount) as amount
+        support_rows.extent,
+        support_rows.amount,
+        sources.source_number,
+        sources.is_public_support,
+        sources.is_public_support and support_rows.benefit is not null and support_rows.amount > 0
+            as is_public_payment
     from support_rows
     inner join sources
         on support_rows.source = sources.source
-    group by all
-),
-
-source_payments as (
-    select
-        *,
-        is_public_support and benefit is not null and amount > 0 as is_public_payment
-    from source_months
 ),
 
 person_months as (
     select
         person_id,
         month,
-        count(distinct source) filter (where is_public_support) as public_sources,
+        bitstring_agg(source_number, 1, {{ source_count }}) filter (where is_public_support)
+            as public_sources,
         coalesce(sum(amount) filter (where is_public_support), 0) as public_amount,
         coalesce(sum(amount) filter (where not is_public_support), 0) as wages,
-        bool_or(is_public_payment) as is_on_public_support,
-        -- The main public benefit: the largest amount of the month.
-        first(benefit order by amount desc, benefit asc) filter (where is_public_payment)
-            as main_public_benefit,
-        first(extent order by amount desc, benefit asc) filter (where is_public_payment)
-            as main_public_benefit_extent,
-        list(
-            { 'party': party, 'benefit': benefit, 'extent': extent, 'amount': amount }
-            order by party, benefit
-        ) filter (where is_public_support and amount != 0) as public_payments
-    from source_payments
+        coalesce(bool_or(is_public_payment), false) as is_on_public_support,
+        -- The main public benefit: the largest amount of the month (ties: the first name).
+        arg_min(benefit, { 'amount': -amount, 'benefit': benefit }) filter (
+            where is_public_payment
+        ) as main_public_benefit,
+        arg_min(extent, { 'amount': -amount, 'benefit': benefit }) filter (
+            where is_public_payment
+        ) as main_public_benefit_extent
+    from payments
     group by person_id, month
-),
-
-persons as (
-    select
-        person_id,
-        min(month) as first_month,
-        max(month) as last_month,
-        count(distinct source) filter (where is_public_support) as known_public_sources
-    from source_months
-    group by person_id
-),
-
-person_month_grid as (
-    select
-        person_id,
-        known_public_sources,
-        unnest(generate_series(first_month, last_month, interval 1 month)) as month_start
-    from persons
 ),
 
 final as (
     select
-        grid.person_id,
-        cast(grid.month_start as date) as month,
-        coalesce(person_months.public_amount, 0) as public_amount,
-        coalesce(person_months.wages, 0) as wages,
+        person_months.person_id,
+        person_months.month,
+        person_months.public_amount,
+        person_months.wages,
         person_months.main_public_benefit,
         person_months.main_public_benefit_extent,
-        coalesce(person_months.is_on_public_support, false) as is_on_public_support,
+        person_months.is_on_public_support,
         coalesce(
-            coalesce(person_months.public_sources, 0) = grid.known_public_sources
-            and grid.month_start between public_window.first_month and public_window.last_month,
+            person_months.public_sources is not distinct from bit_or(person_months.public_sources)
+                over (partition by person_months.person_id)
+            and person_months.month
+            between public_window.first_month and public_window.last_month,
             false
-        ) as is_covered,
-        coalesce(person_months.public_payments, []) as public_payments
-    from person_month_grid as grid
+        ) as is_covered
+    from person_months
     cross join public_window
-    left join person_months
-        on
-            grid.person_id = person_months.person_id
-            and cast(grid.month_start as date) = person_months.month
 )
 
 select * from final
