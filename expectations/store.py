@@ -39,6 +39,56 @@ create table if not exists quality.quality_findings (
 -- Installations from before findings had a priority (1: fix first, the figures count
 -- the case by a rule until then; 2: other).
 alter table quality.quality_findings add column if not exists priority integer;
+comment on table quality.quality_results is
+    'Verdicts of the quality suites (GX): one row per build, suite and expectation; history kept.';
+comment on column quality.quality_results.run_at is
+    'The dbt build validated (quality.quality_run.run_at).';
+comment on column quality.quality_results.suite is
+    'The suite (expectations/suites/<suite>.yml).';
+comment on column quality.quality_results.expectation is
+    'The expectation, e.g. completeness:assessment_date:<insats>.';
+comment on column quality.quality_results.asset is
+    'The quality table validated, e.g. quality_completeness.';
+comment on column quality.quality_results.severity is
+    'error (a failure stops publication) or warning.';
+comment on column quality.quality_results.success is
+    'The expectation held.';
+comment on column quality.quality_results.observed_value is
+    'Share (0-1) of the checked rows that pass, or the aggregate checked.';
+comment on column quality.quality_results.threshold is
+    'The share (or aggregate) the expectation requires.';
+comment on column quality.quality_results.details is
+    'GX''s result as JSON: type, arguments, row counts (no person-level values).';
+comment on table quality.quality_findings is
+    'Findings of the latest run: one row per failing row of a quality table (the worklist).';
+comment on column quality.quality_findings.run_at is
+    'The dbt build the findings are of.';
+comment on column quality.quality_findings.suite is
+    'The suite that found it.';
+comment on column quality.quality_findings."check" is
+    'The check (rule), e.g. completeness:assessment_date.';
+comment on column quality.quality_findings.severity is
+    'error or warning (the suite''s).';
+comment on column quality.quality_findings.organisation is
+    'The delivering organisation; null when about no delivery.';
+comment on column quality.quality_findings.insats is
+    'Insats; null when about no insats.';
+comment on column quality.quality_findings.unit is
+    'Enhet; null when about no unit.';
+comment on column quality.quality_findings.caseworker is
+    'Handläggare of the case; null when about no case.';
+comment on column quality.quality_findings.case_id is
+    'ÄrendeID of the case; null when about no case.';
+comment on column quality.quality_findings.field is
+    'The field (column name) the problem is in.';
+comment on column quality.quality_findings.problem is
+    'What is wrong, in Swedish.';
+comment on column quality.quality_findings.since_date is
+    'The day the problem has been open since (the quality model says which).';
+comment on column quality.quality_findings.days_open is
+    'Days from since_date to the run''s as_of day.';
+comment on column quality.quality_findings.priority is
+    '1: fix first (a figure counts the case by a fallback rule until then), 2: other.';
 create schema if not exists marts;
 -- Unordered on purpose: readers sort only what they fetch (an ordered view would sort
 -- every finding on every read, seconds at national scale).
@@ -48,6 +98,36 @@ select unit, caseworker, case_id, insats, organisation, field, problem, since_da
 from quality.quality_findings
 where case_id is not null
     and run_at = (select max(run_at) from quality.quality_findings);
+comment on view marts.steward_worklist is
+    'Arbetslista: the latest run''s findings about a case, for data stewards.';
+comment on column marts.steward_worklist.unit is
+    'Enhet of the case.';
+comment on column marts.steward_worklist.caseworker is
+    'Handläggare of the case.';
+comment on column marts.steward_worklist.case_id is
+    'ÄrendeID.';
+comment on column marts.steward_worklist.insats is
+    'Insats of the case.';
+comment on column marts.steward_worklist.organisation is
+    'The delivering organisation.';
+comment on column marts.steward_worklist.field is
+    'The field (column name) the problem is in.';
+comment on column marts.steward_worklist.problem is
+    'What is wrong, in Swedish.';
+comment on column marts.steward_worklist.since_date is
+    'The day the problem has been open since.';
+comment on column marts.steward_worklist.days_open is
+    'Days from since_date to the run''s as_of day.';
+comment on column marts.steward_worklist.severity is
+    'error or warning.';
+comment on column marts.steward_worklist.suite is
+    'The quality suite that found it.';
+comment on column marts.steward_worklist."check" is
+    'The check (rule).';
+comment on column marts.steward_worklist.run_at is
+    'The dbt build the finding is of.';
+comment on column marts.steward_worklist.priority is
+    '1: fix first (a figure counts the case by a fallback rule until then), 2: other.';
 """
 
 

@@ -16,6 +16,14 @@ create or replace table meta.publication (
     run_id varchar not null,
     source_files integer not null
 );
+comment on table meta.publication is
+    'When and by which run the warehouse was published: one row, replaced at each publication.';
+comment on column meta.publication.published_at is
+    'When the warehouse was published (UTC).';
+comment on column meta.publication.run_id is
+    'The Dagster run that built and published it.';
+comment on column meta.publication.source_files is
+    'Delivered files loaded (raw.file_registry status loaded), superseded ones too.';
 """
 
 
