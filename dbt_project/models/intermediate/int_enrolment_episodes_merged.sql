@@ -89,7 +89,9 @@ episodes as (
         case when count(distinct municipality_code) > 1 then null else min(municipality_code) end
             as municipality_code,
         {{ episode_municipality('municipality_name') }} as municipality_name,
-        arg_min(referrer, coalesce(referral_date, enrolment_date)) as referrer,
+        -- The earliest referral; on one date, the first referrer by name (deterministic).
+        arg_min(referrer, strftime(coalesce(referral_date, enrolment_date), '%Y-%m-%d') || referrer)
+            as referrer,
         min(referral_date) as referral_date,
         min(enrolment_date) as enrolment_date,
         case when bool_or(exit_date is null) then null else max(exit_date) end as exit_date,
