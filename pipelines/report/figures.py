@@ -152,7 +152,8 @@ def _check_scope(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> None
     insatser = [
         row[0]
         for row in con.execute(
-            "select insats from raw.insats_config union select insats from marts.period_flows"
+            "select insats from raw.insats_config union select insats from marts.period_flows "
+            "union select insats from marts.enrolments"
         ).fetchall()
     ]
     if insats not in insatser:

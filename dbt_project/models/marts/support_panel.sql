@@ -9,17 +9,9 @@
     One row per person and month some extract delivered: a month no extract delivered is
     not covered, and is not in the panel.
 
-    The public sources of a month are a bitstring over the current sources (one bit each,
-    numbered at run time), so the sources that know a person are the OR over the person's
-    months: no distinct counts and no second pass over tens of millions of rows. -#}
-
-{%- set sources_relation = ref('int_income_support_sources_classified') -%}
-{%- set source_count = 1 -%}
-{%- if execute and load_relation(sources_relation) is not none -%}
-    {#- Not yet built (sqlfluff compiles against an empty database): one bit. -#}
-    {%- set counted = run_query('select count(*) from ' ~ sources_relation) -%}
-    {%- set source_count = [counted.columns[0].values()[0], 1] | max -%}
-{%- endif -%}
+    The public sources of a month are a bitstring over the current sources (one bit each),
+    so the sources that know a person are the OR over the person's months: no distinct
+    counts and no second pass over tens of millions of rows. -#}
 
 with
 
@@ -28,7 +20,7 @@ support_rows as (
 ),
 
 classified_sources as (
-    select * from {{ sources_relation }}
+    select * from {{ ref('int_income_support_sources_classified') }}
 ),
 
 sources as (
@@ -37,7 +29,8 @@ sources as (
         is_public_support,
         first_month,
         last_month,
-        cast(row_number() over (order by source) as integer) as source_number
+        cast(row_number() over (order by source) as integer) as source_number,
+        cast(count(*) over () as integer) as source_count
     from classified_sources
 ),
 
@@ -57,7 +50,8 @@ payments as (
         support_rows.benefit,
         support_rows.extent,
         support_rows.amount,
-        sources.source_number,
+        set_bit(bitstring('0'::bit, sources.source_count), sources.source_number - 1, 1)
+            as source_bit,
         sources.is_public_support,
         sources.is_public_support and support_rows.benefit is not null and support_rows.amount > 0
             as is_public_payment
@@ -70,8 +64,7 @@ person_months as (
     select
         person_id,
         month,
-        bitstring_agg(source_number, 1, {{ source_count }}) filter (where is_public_support)
-            as public_sources,
+        bit_or(source_bit) filter (where is_public_support) as public_sources,
         coalesce(sum(amount) filter (where is_public_support), 0) as public_amount,
         coalesce(sum(amount) filter (where not is_public_support), 0) as wages,
         coalesce(bool_or(is_public_payment), false) as is_on_public_support,
