@@ -50,7 +50,7 @@ payments as (
         support_rows.benefit,
         support_rows.extent,
         support_rows.amount,
-        set_bit(bitstring('0'::bit, sources.source_count), sources.source_number - 1, 1)
+        set_bit(bitstring(cast('0' as bit), sources.source_count), sources.source_number - 1, 1)
             as source_bit,
         sources.is_public_support,
         sources.is_public_support and support_rows.benefit is not null and support_rows.amount > 0
