@@ -64,8 +64,8 @@ def say_not_mature(items: list[str]) -> None:
     """Name the cohorts (and months) a view shows no number for yet."""
     if items:
         st.caption(
-            "**Ej mogen kohort** (registren täcker ännu inte månaden för alla i kohorten, så "
-            f"ingen siffra visas): {'; '.join(items)}."
+            f"**{IMMATURE.capitalize()}** (registren täcker ännu inte månaden för alla i "
+            f"kohorten, så ingen siffra visas): {'; '.join(items)}."
         )
 
 
