@@ -68,9 +68,9 @@ run: demo pipeline
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-# Two workers (the machine's cores); tests/conftest.py groups what shares a build.
+# Two workers (the machine's cores); tests/conftest.py schedules what shares a build together.
 test: manifest browser
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2
 
 # sqlfluff's dbt templater compiles the project: against a throwaway work DB and target
 # folder, so lint never opens the real work file nor rewrites dbt_project/target.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import dagster as dg
 import pytest
@@ -25,24 +25,53 @@ SHARED_BUILD_GROUPS = {
     "reference": "reference",
     "report": "reference",
 }
+# The groups that take longest (measured with --durations=0), started first so that no
+# worker is left with a long one at the end.
+LONGEST_GROUPS = (
+    "recovery/test_crash_and_hostile_landing.py",
+    "disclosure/test_report_attack.py",
+    "bench/test_bench_smoke.py",
+    "reference",
+    "quality",
+    "figures/test_rule_change.py",
+    "test_key_rotation.py",
+    "dashboard/test_browser.py",
+    "disclosure/test_dashboard_attack.py",
+    "bench/test_floor.py",
+    "faults/test_single_row_faults.py",
+    "figures/test_one_definition.py",
+    "ingest/test_planted_personnummer.py",
+    "dbt",
+)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup` (`make test`): a file's tests run in one
-    worker, so its module fixtures are built once, and so do a folder's that share a build.
-
-    Each worker still builds its own session fixtures (the shared demo run) under its own
-    temporary folder, so no two processes write one warehouse.
-    """
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(_group(item.path.relative_to(TESTS))))
-
-
-def _group(path: Path) -> str:
+def group(nodeid: str) -> str:
+    """The group a test runs in under `make test` (`pytest -n 2`): its file, or its folder
+    when the folder's files share a session build."""
+    path = PurePosixPath(nodeid.split("::")[0]).relative_to(TESTS.name)
     shared = SHARED_BUILD_GROUPS.get(path.parts[0]) if len(path.parts) > 1 else None
     return shared or path.as_posix()
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Each group to one worker, so its module and shared session fixtures are built once.
+
+    A scheduler of our own rather than `--dist loadgroup`: xdist 3.8 renames node ids to
+    group them, which pytest 9 no longer lets it do.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group(nodeid)
+
+    return GroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest groups first (a stable sort: each file keeps its own order)."""
+    rank = {name: index for index, name in enumerate(LONGEST_GROUPS)}
+    items.sort(key=lambda item: rank.get(group(item.nodeid), len(rank)))
 
 
 def point_environment(root: Path, setenv) -> None:

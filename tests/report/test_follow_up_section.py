@@ -22,8 +22,6 @@ from pipelines.report.render_markdown import render_markdown
 from pipelines.report.render_xlsx import render_xlsx
 from pipelines.report.sections import STATUS_TITLE, window_heading
 
-# Reads the shared demo run: run in the worker that builds it (tests/conftest.py).
-pytestmark = pytest.mark.xdist_group("demo")
 
 Report = tuple[str, str, date, date, dict]
 
