@@ -22,7 +22,6 @@ from pipelines.report.render_markdown import render_markdown
 from pipelines.report.render_xlsx import render_xlsx
 from pipelines.report.sections import STATUS_TITLE, window_heading
 
-
 Report = tuple[str, str, date, date, dict]
 
 
