@@ -14,7 +14,8 @@ create schema if not exists meta;
 create or replace table meta.publication (
     published_at timestamptz not null,
     run_id varchar not null,
-    source_files integer not null
+    source_files integer not null,
+    built_from varchar not null
 );
 comment on table meta.publication is
     'When and by which run the warehouse was published: one row, replaced at each publication.';
@@ -24,18 +25,22 @@ comment on column meta.publication.run_id is
     'The Dagster run that built and published it.';
 comment on column meta.publication.source_files is
     'Delivered files loaded (raw.file_registry status loaded), superseded ones too.';
+comment on column meta.publication.built_from is
+    'SHA-256 of the dbt project and the insats configuration the warehouse was built from.';
 """
 
 
-def stamp_publication(con: duckdb.DuckDBPyConnection, run_id: str) -> datetime:
-    """Record when and by which run the warehouse was built, for the freshness banner."""
+def stamp_publication(con: duckdb.DuckDBPyConnection, run_id: str, built_from: str) -> datetime:
+    """Record when, by which run and from what the warehouse was built: for the freshness
+    banner, and so the nightly schedule knows when nothing has changed since."""
     published_at = datetime.now(UTC)
     con.execute(PUBLICATION_DDL)
     [(source_files,)] = con.execute(
         "select count(*) from raw.file_registry where status = 'loaded'"
     ).fetchall()
     con.execute(
-        "insert into meta.publication values (?, ?, ?)", [published_at, run_id, source_files]
+        "insert into meta.publication values (?, ?, ?, ?)",
+        [published_at, run_id, source_files, built_from],
     )
     con.execute("checkpoint")
     return published_at

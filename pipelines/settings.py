@@ -13,6 +13,10 @@ DATA_DIR = Path("data")
 DEMO_KEY_FILE = Path(__file__).resolve().parents[1] / "data" / "pseudonym.key"
 ENVIRONMENTS = ("demo", "production")
 DEFAULT_SETTLE_SECONDS = 60.0
+# DuckDB in the nightly run (FINSAM_DUCKDB_MEMORY_LIMIT, FINSAM_DUCKDB_THREADS): DuckDB's own
+# memory default, and two threads, so the run leaves cores to the dashboard and analysts.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "80%"
+DEFAULT_DUCKDB_THREADS = 2
 # What each path variable means when unset (FINSAM_WORK_DB: see configured_path).
 PATH_DEFAULTS = {
     "FINSAM_LANDING": DATA_DIR / "landing",
@@ -121,6 +125,16 @@ def environment() -> str:
 def settle_seconds() -> float:
     """FINSAM_SETTLE_SECONDS: a landed file younger than this may still be uploading."""
     return float(os.environ.get("FINSAM_SETTLE_SECONDS") or DEFAULT_SETTLE_SECONDS)
+
+
+def duckdb_memory_limit() -> str:
+    """FINSAM_DUCKDB_MEMORY_LIMIT: what the run's DuckDB may hold (`2GB`, `50%`)."""
+    return os.environ.get("FINSAM_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
+def duckdb_threads() -> int:
+    """FINSAM_DUCKDB_THREADS: how many threads the run's DuckDB uses."""
+    return int(os.environ.get("FINSAM_DUCKDB_THREADS") or DEFAULT_DUCKDB_THREADS)
 
 
 def load_settings() -> Settings:

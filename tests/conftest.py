@@ -53,6 +53,7 @@ def group(nodeid: str) -> str:
     return shared or path.as_posix()
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest without xdist (`-p no:xdist`) still runs
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     """Each group to one worker, so its module and shared session fixtures are built once.
 

@@ -18,8 +18,12 @@ import duckdb
 from pipelines.ingest.limits import Limits, load_limits
 from pipelines.run_recovery import tag_worker
 from pipelines.settings import (
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    DEFAULT_DUCKDB_THREADS,
     DEFAULT_SETTLE_SECONDS,
     configured_path,
+    duckdb_memory_limit,
+    duckdb_threads,
     is_set,
     pseudonym_key,
     settle_seconds,
@@ -35,9 +39,12 @@ class WorkDatabase(dg.ConfigurableResource):
     """The single-writer DuckDB build file (FINSAM_WORK_DB) that ingest, dbt and quality write.
 
     Readers never open it: they read the published warehouse, a copy made at the end of a run.
+    Every connection, and dbt through `--vars`, gets the configured memory limit and threads.
     """
 
     path: str
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    threads: int = DEFAULT_DUCKDB_THREADS
 
     @property
     def file(self) -> Path:
@@ -49,13 +56,19 @@ class WorkDatabase(dg.ConfigurableResource):
         if context.run is not None and context.instance is not None:
             tag_worker(context.instance, context.run)
 
+    def duckdb_config(self, holds_personnummer: bool = False) -> dict[str, str | int]:
+        """The connection's settings. One that holds personnummer (ingest, before they are
+        pseudonymised) never spills to a temp file: over the limit it fails instead."""
+        config: dict[str, str | int] = {"memory_limit": self.memory_limit, "threads": self.threads}
+        return {**config, "temp_directory": ""} if holds_personnummer else config
+
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self, holds_personnummer: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A writing connection, closed when the block ends; a held lock fails the step at once."""
         path = self.file
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = duckdb.connect(str(path))
+            con = duckdb.connect(str(path), config=self.duckdb_config(holds_personnummer))
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise
@@ -127,7 +140,15 @@ def _path(variable: str) -> str:
 def resource_defs() -> dict[str, dg.ConfigurableResource]:
     """The configured resources, by key: the code location's, and the tests' `resources=`."""
     return {
-        "work_db": WorkDatabase(path=_path("FINSAM_WORK_DB")),
+        "work_db": WorkDatabase(
+            path=_path("FINSAM_WORK_DB"),
+            memory_limit=from_environment("FINSAM_DUCKDB_MEMORY_LIMIT", duckdb_memory_limit()),
+            threads=(
+                dg.EnvVar.int("FINSAM_DUCKDB_THREADS")
+                if is_set("FINSAM_DUCKDB_THREADS")
+                else duckdb_threads()
+            ),
+        ),
         "published_warehouse": PublishedWarehouse(path=_path("FINSAM_WAREHOUSE")),
         "landing": Landing(path=_path("FINSAM_LANDING"), settle_seconds=settle_seconds()),
         "config_file": InsatsConfigFile(path=_path("FINSAM_CONFIG")),

@@ -79,8 +79,9 @@ def _first_bad_line(path: str, options: str) -> int | None:
     """Line number of the first malformed CSV line, found without reading its content.
 
     Uses its own in-memory connection: the failed read has aborted the caller's transaction.
+    It never spills (its rejects table holds the lines as delivered, personnummer included).
     """
-    con = duckdb.connect()
+    con = duckdb.connect(config={"temp_directory": ""})
     try:
         _attach_staging(con)
         con.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -9,11 +10,21 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
-from pipelines.defs.dbt.assets import docs_are_current, docs_state, finsam_dbt_models
+from pipelines.defs.dbt.assets import (
+    docs_are_current,
+    docs_state,
+    finsam_dbt_models,
+    profile_vars,
+)
 from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
-from pipelines.defs.resources import WorkDatabase
+from pipelines.defs.resources import WorkDatabase, resource_defs
 from pipelines.settings import Settings
-from tests.dbt.conftest import create_raw_layer
+from tests.dbt.conftest import create_raw_layer, run_dbt
+
+SETTINGS_SQL = (
+    "select current_setting('memory_limit') as memory_limit, "
+    "current_setting('threads') as threads, current_setting('temp_directory') as temp_directory"
+)
 
 
 def test_dbt_assets_are_grouped_and_join_the_ingest_lineage() -> None:
@@ -63,3 +74,35 @@ def test_materialising_the_dbt_assets_builds_marts_and_docs(
     with duckdb.connect(str(work_db)) as con:
         con.execute("create table marts.new_figure (persons integer)")
     assert not docs_are_current(docs_state(configured))
+
+
+def _settings(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    names = ("memory_limit", "threads", "temp_directory")
+    return dict(zip(names, con.execute(SETTINGS_SQL).fetchone(), strict=True))
+
+
+def test_duckdb_memory_limit_and_threads_come_from_the_configuration(
+    finsam_env: Settings, monkeypatch, tmp_path: Path
+) -> None:
+    """Every work-database connection and dbt's get FINSAM_DUCKDB_*; ingest's never spills."""
+    monkeypatch.setenv("FINSAM_DUCKDB_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("FINSAM_DUCKDB_THREADS", "1")
+    work_db = resource_defs()["work_db"].process_config_and_initialize()
+    with duckdb.connect(config={"memory_limit": "300MB"}) as reference:
+        limit = reference.execute("select current_setting('memory_limit')").fetchone()[0]
+    with work_db.connect() as con:
+        assert _settings(con) == {
+            "memory_limit": limit,
+            "threads": 1,
+            "temp_directory": f"{work_db.file}.tmp",
+        }
+    with work_db.connect(holds_personnummer=True) as con:
+        assert _settings(con)["temp_directory"] == ""
+    shown = run_dbt(
+        ["show", "--inline", SETTINGS_SQL, "--output", "json", *profile_vars(work_db)],
+        work_db.file,
+        tmp_path / "target",
+    )
+    assert shown.returncode == 0, shown.stdout[-2000:]
+    [row] = json.loads(shown.stdout[shown.stdout.index("{") :])["show"]
+    assert (row["memory_limit"], int(row["threads"])) == (limit, 1)

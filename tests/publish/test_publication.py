@@ -19,7 +19,7 @@ def _build_work_db(path: Path, marker: str) -> None:
             "select 'loaded' as status union all select 'quarantined'"
         )
         con.execute("create or replace table marker as select ? as value", [marker])
-        stamp_publication(con, run_id=f"run-{marker}")
+        stamp_publication(con, run_id=f"run-{marker}", built_from="test")
 
 
 def _read_marker(warehouse: Path) -> tuple[str, str, int]:

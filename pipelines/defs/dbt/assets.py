@@ -22,14 +22,24 @@ DOCS_FINGERPRINT = "docs.fingerprint"
 
 
 def profile_vars(work_db: WorkDatabase) -> list[str]:
-    """`--vars` naming the work database, which dbt_project/profiles.yml reads as `work_db`.
+    """`--vars` naming the work database and DuckDB's memory limit and threads, which
+    dbt_project/profiles.yml reads as `work_db`, `duckdb_memory_limit` and `duckdb_threads`.
 
     Given to each dbt command rather than through the environment, so no step changes
     `os.environ`. dbt re-parses in full when the path changes, whichever way it is given:
     its partial-parse check hashes the profile's connection values, the path among them
     (dbt-core `build_manifest_state_check`); see `keep_parse` for the unchanged path.
     """
-    return ["--vars", json.dumps({"work_db": str(work_db.file)})]
+    return [
+        "--vars",
+        json.dumps(
+            {
+                "work_db": str(work_db.file),
+                "duckdb_memory_limit": work_db.memory_limit,
+                "duckdb_threads": work_db.threads,
+            }
+        ),
+    ]
 
 
 @dbt_assets(

@@ -203,7 +203,7 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
         pseudonym_key: PseudonymKey,
     ):
         key = pseudonym_key.value()
-        with work_db.connect() as con:
+        with work_db.connect(holds_personnummer=True) as con:
             require_matching_key(con, key)  # before any file: a changed key loads nothing
             ensure_raw_schema(con)
             upkept = spec.upkeep(con) if spec.upkeep else {}

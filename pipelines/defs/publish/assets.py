@@ -3,8 +3,9 @@
 import dagster as dg
 
 from pipelines.defs.dbt.assets import finsam_dbt_models
+from pipelines.defs.publish.build_inputs import build_inputs
 from pipelines.defs.quality.assets import quality_tables
-from pipelines.defs.resources import PublishedWarehouse, WorkDatabase
+from pipelines.defs.resources import InsatsConfigFile, PublishedWarehouse, WorkDatabase
 from pipelines.publication import publish, stamp_publication
 
 
@@ -18,6 +19,7 @@ def publication(
     context: dg.AssetExecutionContext,
     work_db: WorkDatabase,
     published_warehouse: PublishedWarehouse,
+    config_file: InsatsConfigFile,
 ):
     """Publicerat lager: kopia av arbetsdatabasen som ersätter FINSAM_WAREHOUSE i ett steg.
 
@@ -25,7 +27,7 @@ def publication(
     check skips it), so readers keep the last good warehouse when a run goes wrong.
     """
     with work_db.connect() as con:
-        published_at = stamp_publication(con, context.run.run_id)
+        published_at = stamp_publication(con, context.run.run_id, build_inputs(config_file.file))
     size = publish(work_db.file, published_warehouse.file)
     return dg.MaterializeResult(
         metadata={
