@@ -202,7 +202,11 @@ def _bench_one_size(plan: Plan, participants: int, results: dict, floor_manifest
     results["sizes"].append(size_result)
     try:
         if participants == plan.incremental_size:
-            results["incremental"] = bench_incremental(plan, landing, last_run)
+            incremental = bench_incremental(plan, landing, last_run)
+            full = size_result["pipeline"]["median"]["total_seconds"]
+            incremental["share_of_full_run"] = incremental["median"]["total_seconds"] / full
+            size_result["summary"]["next_day_share"] = incremental["share_of_full_run"]
+            results["incremental"] = incremental
         if participants == plan.follow_up_size:
             # After the incremental case: these builds change the warehouse it starts from.
             follow_up = bench_follow_up(last_run, landing, plan.repeats_of(participants), log)

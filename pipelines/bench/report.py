@@ -277,9 +277,17 @@ def incremental_section(incremental: Mapping | None) -> str:
             seconds(median["total_seconds"]),
             *(seconds(median["stages"].get(stage)) for stage in STAGE_LABELS),
             size_bytes(median["peak_memory_bytes"]),
+            number(incremental.get("share_of_full_run"), 2),
         ]
     ]
-    header = ["on top of", "new rows read", "total", *STAGE_LABELS.values(), "peak memory"]
+    header = [
+        "on top of",
+        "new rows read",
+        "total",
+        *STAGE_LABELS.values(),
+        "peak memory",
+        "share of a full run",
+    ]
     intro = f"New files: {delivered} ({incremental['delivered']['description']}).\n\n"
     return "## Incremental: one new day of deliveries\n\n" + intro + table(header, rows)
 

@@ -12,6 +12,11 @@ def test_every_declared_target_names_a_size_metric_and_limit() -> None:
     assert {target["id"] for target in targets} >= {
         "end_to_end_1m",
         "fixed_overhead_1k",
+        "full_run_1k",
+        "next_day_1m",
+        "floor_ratio_1m",
+        "peak_memory_1m",
+        "dashboard_1m",
         "follow_up_dbt_100k",
     }
     for target in targets:
@@ -41,3 +46,16 @@ def test_a_size_not_run_is_not_measured() -> None:
     statuses = {target["id"]: target["status"] for target in judge_all({1_000: {}})}
     assert statuses["end_to_end_1m"] == "not measured"
     assert statuses["fixed_overhead_1k"] == "not measured"
+
+
+def test_issue_17_limits_are_the_ones_judged() -> None:
+    targets = {target["id"]: target for target in load_targets()}
+    cases = {
+        "fixed_overhead_1k": ({"fixed_overhead_seconds": 8.5}, "missed"),
+        "next_day_1m": ({"next_day_share": 0.2}, "met"),
+        "floor_ratio_1m": ({"floor_ratio": 1.6}, "missed"),
+        "peak_memory_1m": ({"peak_memory_bytes": 3.2e9}, "missed"),
+        "dashboard_1m": ({"dashboard_slowest_median_ms": 150}, "missed"),
+    }
+    for target_id, (summary, status) in cases.items():
+        assert judge(targets[target_id], summary)["status"] == status, target_id
