@@ -555,6 +555,20 @@ def worklist(
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def deliveries(wh: Warehouse) -> pd.DataFrame:
+    """Every delivered file and what became of it (marts.deliveries), the latest first."""
+    return _query(
+        wh,
+        """
+        select file_name, kind_label, organisation, extraction_date, status, reason,
+            superseded_by_file, rows_read, rows_loaded, rows_rejected, fields_nulled, received_at
+        from marts.deliveries
+        order by received_at desc, file_name
+        """,
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def check_results(wh: Warehouse) -> pd.DataFrame:
     """Verdicts of every check in the latest quality run, failures first."""
     return _query(

@@ -28,6 +28,7 @@ PAGES = {
     ],
     "Kvalitet": [
         st.Page("app_pages/datakvalitet.py", title="Datakvalitet", icon=":material/rule:"),
+        st.Page("app_pages/leveranser.py", title="Leveranser", icon=":material/inbox:"),
         st.Page("app_pages/avstamning.py", title="Avstämning", icon=":material/compare_arrows:"),
     ],
     "Hjälp": [

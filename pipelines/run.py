@@ -16,8 +16,10 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from pipelines.definitions import defs
 from pipelines.run_recovery import WORKER_TAG, live_runs, recover_dead_runs, worker_identity
@@ -62,6 +64,50 @@ def summarise(result: dg.ExecuteInProcessResult) -> tuple[list[str], bool]:
         target = evaluation.asset_key.to_user_string()
         lines.append(f"Kontroll {severity}: {target} / {evaluation.check_name}")
     return lines, has_error
+
+
+# This run's deliveries as marts.deliveries states them, and the files they superseded.
+RUN_DELIVERIES_SQL = """
+with handled as (
+    select distinct file_id, file_name from raw.delivery_log where run_id = $run_id
+)
+select deliveries.status, deliveries.file_name, deliveries.reason, deliveries.rows_read,
+    deliveries.rows_loaded, deliveries.rows_rejected, deliveries.fields_nulled,
+    deliveries.superseded_by_file
+from marts.deliveries as deliveries
+where (deliveries.file_id, deliveries.file_name) in (select (file_id, file_name) from handled)
+    or deliveries.superseded_by_file in (select file_name from handled)
+order by deliveries.received_at, deliveries.file_name
+"""
+
+
+def _delivery_line(status, name, reason, read, loaded, rejected, nulled, successor) -> str:
+    if status == "ersatt":
+        return f"ersatt: {name} (av {successor})"
+    if status in ("i karantän", "dubblett"):
+        return f"{status}: {name}: {reason}"
+    counts = (
+        f"{read:,} rader lästa, {loaded:,} inlästa, {rejected:,} avvisade, {nulled:,} fält tömda"
+    )
+    return f"{status}: {name} ({counts.replace(',', ' ')})"
+
+
+def delivery_lines(warehouse: Path, run_id: str) -> list[str]:
+    """What the run did with each delivered file, from the warehouse it published (none when
+    it published nothing: the warehouse is then an earlier run's)."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            [(published_by,)] = con.execute("select run_id from meta.publication").fetchall()
+            rows = con.execute(RUN_DELIVERIES_SQL, {"run_id": run_id}).fetchall()
+    except duckdb.Error:  # no warehouse published yet
+        return []
+    if published_by != run_id:
+        return []
+    if not rows:
+        return ["Inga nya leveranser i körningen."]
+    return [f"Leveranser i körningen ({len(rows)}):"] + [
+        f"  {_delivery_line(*row)}" for row in rows
+    ]
 
 
 def _say(line: str) -> None:
@@ -143,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(checks)} kontroller, {len(_failed_checks(result))} ej godkända."
     )
     print(f"Publicerat lager: {settings.warehouse}")
+    for line in delivery_lines(settings.warehouse, result.run_id):
+        print(f"  {line}")
     for line in lines:
         print(f"  {line}")
     return 1 if has_error else 0

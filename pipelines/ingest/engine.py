@@ -28,7 +28,7 @@ from pipelines.ingest.limits import Limits, load_limits
 from pipelines.ingest.plausibility import HeldDeliveryError, check_plausible
 from pipelines.ingest.pseudonym import redact_text
 from pipelines.ingest.quarantine import quarantine
-from pipelines.ingest.registry import RowCounts, register, registered_status
+from pipelines.ingest.registry import RowCounts, log_delivery, register, registered_status
 from pipelines.ingest.schema import ensure_raw_schema
 from pipelines.ingest.sources import LOADERS
 from pipelines.settings import load_settings
@@ -49,6 +49,12 @@ class FileOutcome:
     fields_nulled: int = 0
     fields_redacted: int = 0  # personnummer found in a field and removed
     reason: str | None = None
+    file_id: str | None = None  # its content hash; none for a file still being written
+
+    @property
+    def seen_again(self) -> bool:
+        """A loaded file still in the landing, under the name it was loaded by."""
+        return self.status == "duplicate" and self.reason == self.file_name
 
 
 @dataclass
@@ -106,7 +112,9 @@ def _load(
         "FROM raw.rejects WHERE file_id = ?",
         [landed.file_id],
     ).fetchall()[0]
-    return FileOutcome(landed.name, landed.source_kind, "loaded", counts, nulled, redacted)
+    return FileOutcome(
+        landed.name, landed.source_kind, "loaded", counts, nulled, redacted, None, landed.file_id
+    )
 
 
 def _quarantine(
@@ -120,7 +128,9 @@ def _quarantine(
     if not already_registered:
         counts = problem.counts if isinstance(problem, HeldDeliveryError) else RowCounts()
         register(con, landed, "quarantined", counts)
-    return FileOutcome(landed.name, landed.source_kind, "quarantined", reason=str(problem))
+    return FileOutcome(
+        landed.name, landed.source_kind, "quarantined", reason=str(problem), file_id=landed.file_id
+    )
 
 
 def ingest_file(
@@ -133,7 +143,9 @@ def ingest_file(
     """Load one file unless its content was loaded before; quarantine it if unreadable."""
     previous = registered_status(con, landed.file_id)
     if previous and previous[0] == "loaded":
-        return FileOutcome(landed.name, landed.source_kind, "duplicate", reason=previous[1])
+        return FileOutcome(
+            landed.name, landed.source_kind, "duplicate", reason=previous[1], file_id=landed.file_id
+        )
     try:
         if landed.problem:
             raise landed.problem
@@ -163,8 +175,10 @@ def ingest(
     unknown_folders: tuple[str, ...] = (),
     limits: Limits | None = None,
     settle_seconds: float | None = None,
+    run_id: str = "",
 ) -> IngestReport:
-    """Ingest every landed entry of `kinds` (and unrecognised ones in `unknown_folders`).
+    """Ingest every landed entry of `kinds` (and unrecognised ones in `unknown_folders`),
+    each outcome but a wait logged in `raw.delivery_log` under `run_id`.
 
     Limits and the settle time default to the installation's (FINSAM_CONFIG's `ingest:`
     section over `limits.yml`, FINSAM_SETTLE_SECONDS).
@@ -182,6 +196,15 @@ def ingest(
             if entry.is_settling:
                 report.outcomes.append(_waiting(entry))
             else:
-                landed = open_landed(entry, limits)
-                report.outcomes.append(ingest_file(con, landing, landed, key, limits))
+                outcome = ingest_file(con, landing, open_landed(entry, limits), key, limits)
+                if not outcome.seen_again:
+                    log_delivery(
+                        con,
+                        run_id,
+                        outcome.file_id,
+                        outcome.file_name,
+                        outcome.status,
+                        outcome.reason,
+                    )
+                report.outcomes.append(outcome)
     return report

@@ -67,6 +67,23 @@ def registered_status(con: duckdb.DuckDBPyConnection, file_id: str) -> tuple[str
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+def log_delivery(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    file_id: str | None,
+    file_name: str,
+    outcome: str,
+    reason: str | None,
+) -> None:
+    """Note what a run did with a landed file (loaded, duplicate, quarantined), with the
+    reason: the registry keeps one row per content, so a duplicate and why a file was
+    quarantined are kept only here (for `marts.deliveries` and the stewards)."""
+    con.execute(
+        "INSERT INTO raw.delivery_log VALUES (?, ?, ?, ?, ?, now()::TIMESTAMP)",
+        [run_id, file_id, file_name, outcome, reason],
+    )
+
+
 def register(
     con: duckdb.DuckDBPyConnection, landed: LandedFile, status: str, counts: RowCounts
 ) -> None:

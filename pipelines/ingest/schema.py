@@ -153,6 +153,14 @@ BOOKKEEPING_TABLES: dict[str, dict[str, str]] = {
         "is_current": "BOOLEAN",
         "superseded_by": "VARCHAR",
     },
+    "delivery_log": {
+        "run_id": "VARCHAR",
+        "file_id": "VARCHAR",
+        "file_name": "VARCHAR",
+        "outcome": "VARCHAR",
+        "reason": "VARCHAR",
+        "handled_at": "TIMESTAMP",
+    },
     "rejects": {
         "file_id": "VARCHAR",
         "source_file": "VARCHAR",

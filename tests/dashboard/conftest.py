@@ -19,6 +19,7 @@ PAGES = {
     "uppfoljning": "Uppföljning",
     "ekonomi": "Ekonomi",
     "datakvalitet": "Datakvalitet",
+    "leveranser": "Leveranser",
     "avstamning": "Avstämning",
     "ordlista": "Ordlista",
 }

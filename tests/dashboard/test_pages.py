@@ -314,6 +314,25 @@ def test_reconciliation_counts_equal_mart(app: AppTest, published: Path) -> None
         assert digits(str(shown_count)) == shown(count)
 
 
+def test_deliveries_page_counts_every_file_by_status_as_the_mart(
+    app: AppTest, published: Path
+) -> None:
+    show(app, "leveranser")
+    counts = dict(query(published, "select status, count(*) from marts.deliveries group by all"))
+    assert counts.get("inläst") and counts.get("ersatt") and counts.get("dubblett")
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Inlästa, aktuella"] == str(counts["inläst"])
+    assert metrics["Dubbletter"] == str(counts["dubblett"])
+    assert metrics["I karantän"] == str(counts.get("i karantän", 0))
+    listed = next(t.value for t in app.dataframe if "Fil" in t.value.columns)
+    assert len(listed) == sum(counts.values())
+    assert list(listed["Mottagen"]) == sorted(listed["Mottagen"], reverse=True)
+    app.multiselect(key="deliveries_status").set_value(["dubblett"]).run()
+    duplicates = next(t.value for t in app.dataframe if "Fil" in t.value.columns)
+    assert len(duplicates) == counts["dubblett"]
+    assert duplicates["Orsak"].str.startswith("samma innehåll som ").all()
+
+
 def test_without_warehouse_a_swedish_message_not_a_traceback(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -216,6 +216,30 @@ def test_same_file_twice_loads_once(finsam_env: Settings) -> None:
     assert query(finsam_env, "SELECT count(*) FROM raw.case_enrolments") == [(5,)]
 
 
+def test_the_delivery_log_keeps_duplicates_and_quarantine_reasons(finsam_env: Settings) -> None:
+    """What the registry cannot hold (one row per content): a copy under another name, and
+    why a file was quarantined; a loaded file seen again under its own name is no delivery."""
+    path = write_csv(finsam_env.landing / "arende" / "gwa_hassleholm_20240601.csv", gwa_rows())
+    first = materialize(ingest_assets[:1])
+    shutil.copy(path, path.with_name("gwa_hassleholm_20240602.csv"))
+    (path.parent / "gwa_osby_20240603.csv").write_bytes(b"\x00\x01 not a case export")
+    second = materialize(ingest_assets[:1])
+    logged = query(
+        finsam_env,
+        "SELECT run_id, file_name, outcome, reason IS NOT NULL FROM raw.delivery_log ORDER BY 1, 2",
+    )
+    assert sorted(logged) == sorted(
+        [
+            (first.run_id, "gwa_hassleholm_20240601.csv", "loaded", False),
+            (second.run_id, "gwa_hassleholm_20240602.csv", "duplicate", True),
+            (second.run_id, "gwa_osby_20240603.csv", "quarantined", True),
+        ]
+    )
+    assert query(finsam_env, "SELECT reason FROM raw.delivery_log WHERE outcome = 'duplicate'") == [
+        ("gwa_hassleholm_20240601.csv",)
+    ]
+
+
 def test_corrected_snapshot_supersedes_and_keeps_history(finsam_env: Settings) -> None:
     arende = finsam_env.landing / "arende"
     write_csv(arende / "gwa_hassleholm_20240601.csv", gwa_rows())

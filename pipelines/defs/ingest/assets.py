@@ -215,6 +215,7 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
                 spec.unknown_folders,
                 limits=config_file.limits(),
                 settle_seconds=landing.settle_seconds,
+                run_id=context.run.run_id,
             )
         for outcome in report.outcomes:
             context.log.info(f"{outcome.file_name}: {outcome.status} ({outcome.counts})")
@@ -262,12 +263,13 @@ def insats_config(
         )
         for table, description in (
             ("file_registry", "Filregistret: varje levererad fil, status, aktuell eller ersatt."),
+            ("delivery_log", "Leveransloggen: vad varje körning gjorde med varje fil, och varför."),
             ("rejects", "Avvisade rader och nollställda fält med fil, rad, fält och orsak."),
         )
     ],
 )
-def ingest_registry(work_db: WorkDatabase):
-    """The registry and rejects as every ingest asset left them, summarised in counts.
+def ingest_registry(context: dg.AssetExecutionContext, work_db: WorkDatabase):
+    """The registry, the delivery log and rejects as every ingest asset left them, in counts.
 
     Written by each ingest asset file by file; this asset gives them their own lineage so
     dbt models of the registry and rejects wait for every source kind.
@@ -282,6 +284,12 @@ def ingest_registry(work_db: WorkDatabase):
             "SELECT count(*) FILTER (action = 'row_rejected'), "
             "count(*) FILTER (action = 'field_nulled') FROM raw.rejects"
         ).fetchall()[0]
+        handled = dict(
+            con.execute(
+                "SELECT outcome, count(*) FROM raw.delivery_log WHERE run_id = ? GROUP BY ALL",
+                [context.run.run_id],
+            ).fetchall()
+        )
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "file_registry"]),
         metadata={
@@ -289,6 +297,10 @@ def ingest_registry(work_db: WorkDatabase):
             "files_current": registry[1],
             "files_quarantined": registry[2],
         },
+    )
+    yield dg.MaterializeResult(
+        asset_key=dg.AssetKey(["raw", "delivery_log"]),
+        metadata={f"files_{outcome}_this_run": count for outcome, count in handled.items()},
     )
     yield dg.MaterializeResult(
         asset_key=dg.AssetKey(["raw", "rejects"]),
