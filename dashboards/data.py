@@ -502,13 +502,22 @@ def funding(wh: Warehouse, insats: str, year: int) -> pd.DataFrame:
 def _worklist_scope() -> str:
     return (
         f"(? = '{ALL_INSATSER}' or insats = ?) "
-        f"and (? = '{ALL_UNITS}' or unit is not distinct from ?)"
+        f"and (? = '{ALL_UNITS}' or unit is not distinct from ?) "
+        "and (is_fixable or not ?)"
     )
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def worklist_summary(wh: Warehouse, insats: str, unit: str) -> pd.DataFrame:
-    """Open findings (latest run) per unit, caseworker and field, the longest open first.
+def fixable_days(wh: Warehouse) -> int | None:
+    """How long after its exit a case's findings still count as fixable (dbt var)."""
+    [(days,)] = _query(wh, "select max(fixable_days) from quality.quality_case_status").values
+    return None if pd.isna(days) else int(days)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def worklist_summary(wh: Warehouse, insats: str, unit: str, fixable_only: bool) -> pd.DataFrame:
+    """Open findings (latest run) per unit, caseworker and field, the longest open first;
+    `fixable_only`: those on active cases and cases closed within `fixable_days`.
 
     Aggregated in DuckDB so the overview stays fast however many findings there are;
     the cases themselves are read per caseworker by `worklist`.
@@ -517,6 +526,7 @@ def worklist_summary(wh: Warehouse, insats: str, unit: str) -> pd.DataFrame:
         wh,
         f"""
         select unit, caseworker, field, count(*) as findings,
+            count(*) filter (where case_status = 'aktivt') as findings_on_active_cases,
             min(since_date) as oldest_since_date, max(days_open) as max_days_open
         from marts.steward_worklist
         where {_worklist_scope()}
@@ -524,7 +534,7 @@ def worklist_summary(wh: Warehouse, insats: str, unit: str) -> pd.DataFrame:
         order by max_days_open desc nulls last, oldest_since_date nulls last,
             unit nulls last, caseworker nulls last, field nulls first
         """,
-        [insats, insats, unit, unit],
+        [insats, insats, unit, unit, fixable_only],
     )
 
 
@@ -534,6 +544,7 @@ def worklist(
     insats: str,
     unit: str,
     caseworker: str | None,
+    fixable_only: bool,
     limit: int = WORKLIST_LIMIT,
 ) -> pd.DataFrame:
     """One caseworker's open findings (latest run): priority 1, then oldest, at most `limit`.
@@ -543,14 +554,14 @@ def worklist(
     return _query(
         wh,
         f"""
-        select unit, caseworker, case_id, field, problem, severity, since_date, days_open,
-            insats, organisation, "check"
+        select unit, caseworker, case_id, case_status, exit_date, field, problem, severity,
+            since_date, days_open, insats, organisation, "check"
         from marts.steward_worklist
         where {_worklist_scope()} and caseworker is not distinct from ?
         order by priority, days_open desc nulls last, since_date nulls last, unit, case_id, field
         limit ?
         """,
-        [insats, insats, unit, unit, caseworker, limit],
+        [insats, insats, unit, unit, fixable_only, caseworker, limit],
     )
 
 

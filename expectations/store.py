@@ -93,13 +93,25 @@ create schema if not exists marts;
 -- Unordered on purpose: readers sort only what they fetch (an ordered view would sort
 -- every finding on every read, seconds at national scale).
 create or replace view marts.steward_worklist as
-select unit, caseworker, case_id, insats, organisation, field, problem, since_date, days_open,
-    severity, suite, "check", run_at, coalesce(priority, 2) as priority
-from quality.quality_findings
-where case_id is not null
-    and run_at = (select max(run_at) from quality.quality_findings);
+select findings.unit, findings.caseworker, findings.case_id, findings.insats,
+    findings.organisation, findings.field, findings.problem, findings.since_date,
+    findings.days_open, findings.severity, findings.suite, findings."check", findings.run_at,
+    coalesce(findings.priority, 2) as priority, case_status.case_status, case_status.exit_date,
+    coalesce(case_status.is_fixable, true) as is_fixable
+from quality.quality_findings as findings
+left join quality.quality_case_status as case_status
+    on findings.organisation = case_status.organisation
+    and findings.case_id = case_status.case_id
+where findings.case_id is not null
+    and findings.run_at = (select max(run_at) from quality.quality_findings);
 comment on view marts.steward_worklist is
     'Arbetslista: the latest run''s findings about a case, for data stewards.';
+comment on column marts.steward_worklist.case_status is
+    'aktivt or avslutat (quality.quality_case_status); null for a case no longer delivered.';
+comment on column marts.steward_worklist.exit_date is
+    'The latest exit date of a closed case.';
+comment on column marts.steward_worklist.is_fixable is
+    'Can still be fixed: the case is active or closed within the dbt var worklist_fixable_days.';
 comment on column marts.steward_worklist.unit is
     'Enhet of the case.';
 comment on column marts.steward_worklist.caseworker is

@@ -25,6 +25,8 @@ EXPORT_COLUMNS = {
     "unit": "Enhet",
     "caseworker": "Handläggare",
     "case_id": "ÄrendeID",
+    "case_status": "Ärendet",
+    "exit_date": "Avslutsdatum",
     "insats": "Insats",
     "organisation": "Organisation",
     "field": "Fält",
@@ -37,17 +39,22 @@ SEVERITY_LABELS = {"error": "fel", "warning": "varning"}
 
 
 def read_worklist(
-    warehouse: Path, unit: str | None = None, caseworker: str | None = None
+    warehouse: Path,
+    unit: str | None = None,
+    caseworker: str | None = None,
+    fixable_only: bool = True,
 ) -> pd.DataFrame:
-    """The latest run's case findings for one unit and/or caseworker, priority 1 first."""
+    """The latest run's case findings for one unit and/or caseworker, priority 1 first;
+    by default only what can still be fixed (active cases, recently closed ones)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         frame = con.execute(
             f"""select {", ".join(EXPORT_COLUMNS)} from marts.steward_worklist
             where ($unit is null or unit = $unit)
                 and ($caseworker is null or caseworker = $caseworker)
+                and (is_fixable or not $fixable_only)
             order by unit nulls last, caseworker nulls last, priority,
                 days_open desc nulls last, case_id, field""",
-            {"unit": unit, "caseworker": caseworker},
+            {"unit": unit, "caseworker": caseworker, "fixable_only": fixable_only},
         ).df()
     frame["field"] = frame["field"].map(field_label)
     frame["severity"] = frame["severity"].map(SEVERITY_LABELS)
@@ -82,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--unit", help="enhet, t.ex. Hässleholm (utelämnad: alla)")
     parser.add_argument("--caseworker", help="handläggarsignatur, t.ex. ANLA01 (utelämnad: alla)")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        dest="everything",
+        help="också avvikelser på ärenden avslutade för länge sedan (worklist_fixable_days)",
+    )
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv", dest="file_format")
     parser.add_argument("--out", type=Path, required=True, help="fil att skriva")
     args = parser.parse_args(argv)
@@ -90,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Hittar inget publicerat lager i {warehouse} (FINSAM_WAREHOUSE).", file=sys.stderr)
         return 2
     try:
-        frame = read_worklist(warehouse, args.unit, args.caseworker)
+        frame = read_worklist(warehouse, args.unit, args.caseworker, not args.everything)
     except duckdb.CatalogException:
         print(f"{warehouse} saknar marts.steward_worklist: kör pipelinen först.", file=sys.stderr)
         return 2

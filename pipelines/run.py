@@ -22,6 +22,8 @@ import dagster as dg
 import duckdb
 
 from pipelines.definitions import defs
+from pipelines.defs.resources import InsatsConfigFile, Landing, PublishedWarehouse
+from pipelines.defs.schedules import NOTHING_CHANGED, why_build
 from pipelines.run_recovery import WORKER_TAG, live_runs, recover_dead_runs, worker_identity
 from pipelines.settings import Settings, SettingsError, load_settings
 
@@ -155,8 +157,22 @@ def wait_for_other_runs(
         time.sleep(WAIT_POLL_SECONDS)
 
 
+def _resources(settings: Settings) -> tuple[Landing, PublishedWarehouse, InsatsConfigFile]:
+    return (
+        Landing(path=str(settings.landing), settle_seconds=settings.settle_seconds),
+        PublishedWarehouse(path=str(settings.warehouse)),
+        InsatsConfigFile(path=str(settings.config)),
+    )
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m pipelines.run", description=__doc__)
+    parser.add_argument(
+        "--only-if-changed",
+        action="store_true",
+        help="run only when a delivery, the configuration or the dbt project is new since the "
+        "last publication, as the nightly schedule does (for cron)",
+    )
     parser.add_argument(
         "--wait-seconds",
         type=float,
@@ -177,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     instance = _instance()
     if not wait_for_other_runs(instance, settings, arguments.wait_seconds):
         return EXIT_GAVE_UP
+    if arguments.only_if_changed and why_build(*_resources(settings)) is None:
+        print(NOTHING_CHANGED)
+        return 0
     job = defs().resolve_job_def("nightly")
     result = job.execute_in_process(
         instance=instance, raise_on_error=False, tags={WORKER_TAG: worker_identity()}

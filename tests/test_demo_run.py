@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.defs.resources import resource_defs
 from pipelines.defs.schedules import NOTHING_CHANGED, nightly_schedule
+from pipelines.run import main as run_main
 from tests.conftest import DemoRun
 
 SCHEMAS_SQL = "select schema_name from duckdb_schemas()"
@@ -69,3 +70,19 @@ def test_a_night_with_nothing_new_only_records_that(
 
         monkeypatch.setenv("FINSAM_WAREHOUSE", str(tmp_path / "never_published.duckdb"))
         assert "inget publicerat lager" in _nightly_tick(instance).tags["finsam/reason"]
+
+
+def test_cron_asks_the_same_question_with_only_if_changed(
+    demo_run: DemoRun, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for variable, path in (
+        ("FINSAM_LANDING", demo_run.settings.landing),
+        ("FINSAM_CONFIG", demo_run.settings.config),
+        ("FINSAM_WAREHOUSE", demo_run.settings.warehouse),
+    ):
+        monkeypatch.setenv(variable, str(path))
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    published = demo_run.settings.warehouse.stat().st_mtime_ns
+    assert run_main(["--only-if-changed"]) == 0
+    assert NOTHING_CHANGED in capsys.readouterr().out
+    assert demo_run.settings.warehouse.stat().st_mtime_ns == published

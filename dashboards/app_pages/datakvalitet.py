@@ -16,7 +16,13 @@ st.markdown("**Vad behöver rättas i ärendesystemen, och vilka kontroller slog
 applied_filters(f, set(), "arbetslistan")
 
 results = data.check_results(frame.wh)
-summary = data.worklist_summary(frame.wh, f.insats, f.unit)
+days = data.fixable_days(frame.wh) or 0
+fixable = f"Det som går att rätta: aktiva ärenden och ärenden avslutade de senaste {days} dagarna"
+scope = st.radio(
+    "Visa avvikelser", [fixable, "Alla avvikelser"], key="worklist_scope", horizontal=True
+)
+fixable_only = scope == fixable
+summary = data.worklist_summary(frame.wh, f.insats, f.unit, fixable_only)
 failed = results[~results["success"].astype(bool)]
 cols = st.columns(3)
 cols[0].metric("Öppna avvikelser", fmt(summary["findings"].sum()), border=True)
@@ -35,6 +41,17 @@ def field_labels(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def per_caseworker(summary: pd.DataFrame) -> pd.DataFrame:
+    """The findings of each unit's caseworker, the one with the longest-open finding first."""
+    grouped = summary.groupby(["unit", "caseworker"], dropna=False, sort=False)
+    return grouped.agg(
+        findings=("findings", "sum"),
+        findings_on_active_cases=("findings_on_active_cases", "sum"),
+        oldest_since_date=("oldest_since_date", "min"),
+        max_days_open=("max_days_open", "max"),
+    ).reset_index()
+
+
 def export_command(unit: str | None, caseworker: str | None) -> str:
     """The CLI call that writes this caseworker's whole list, for when the page cuts it."""
     options = [
@@ -42,7 +59,10 @@ def export_command(unit: str | None, caseworker: str | None) -> str:
         for flag, value in (("unit", unit), ("caseworker", caseworker))
         if value is not None
     ]
-    return " ".join(["python -m expectations.worklist", *options, "--format xlsx --out FIL"])
+    everything = [] if fixable_only else ["--all"]
+    return " ".join(
+        ["python -m expectations.worklist", *options, *everything, "--format xlsx --out FIL"]
+    )
 
 
 def caseworker_findings(summary: pd.DataFrame) -> None:
@@ -56,20 +76,26 @@ def caseworker_findings(summary: pd.DataFrame) -> None:
         key="worklist_caseworker",
     )
     total = int(summary.loc[[row == (unit, caseworker) for row in rows], "findings"].sum())
-    findings = data.worklist(frame.wh, f.insats, unit, caseworker)
+    findings = data.worklist(frame.wh, f.insats, unit, caseworker, fixable_only)
     if len(findings) < total:
         st.info(
             f"Listan visar de {fmt(len(findings))} äldsta av {fmt(total)} avvikelserna. "
             f"Hela listan får du med `{export_command(unit, caseworker)}` "
             "(FIL är filen som skrivs)."
         )
-    table(field_labels(findings), "arbetslista", {"since_date": "date"})
+    table(field_labels(findings), "arbetslista", {"since_date": "date", "exit_date": "date"})
 
 
 st.subheader("Arbetslista för dataansvariga")
 st.caption(
-    "Senaste körningens avvikelser per enhet, handläggare och fält, "
-    "den som varit öppen längst först."
+    "Senaste körningens avvikelser per enhet, handläggare och fält, den som varit öppen "
+    "längst först. "
+    + (
+        f"Avvikelser på ärenden som avslutades för mer än {days} dagar sedan visas under "
+        "Alla avvikelser: de rättas sällan i efterhand."
+        if fixable_only
+        else "Alla avvikelser, också på ärenden som avslutades för länge sedan."
+    )
 )
 if summary.empty:
     st.success("Inga öppna avvikelser för urvalet.")
@@ -77,6 +103,9 @@ else:
     overview = field_labels(summary)
     per_field = overview.groupby("field", dropna=False)["findings"].sum().reset_index()
     bar_chart(per_field, "field", "findings", "Öppna avvikelser")
+    st.markdown("**Per handläggare**")
+    table(per_caseworker(summary), "avvikelser per handläggare", {"oldest_since_date": "date"})
+    st.markdown("**Per handläggare och fält**")
     table(overview, "arbetslista per handläggare", {"oldest_since_date": "date"})
     caseworker_findings(summary)
 

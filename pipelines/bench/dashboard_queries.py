@@ -76,7 +76,7 @@ def default_arguments(wh: data.Warehouse) -> dict[str, object]:
     budget_dates = data.budget_dates(wh)
     latest_budget = budget_dates.iloc[0] if not budget_dates.empty else None
     # The Datakvalitet page lists the caseworker with the longest-open finding first.
-    worklist = data.worklist_summary(wh, data.ALL_INSATSER, data.ALL_UNITS)
+    worklist = data.worklist_summary(wh, data.ALL_INSATSER, data.ALL_UNITS, True)
     return {
         "wh": wh,
         "f": data.Filters(
@@ -93,6 +93,7 @@ def default_arguments(wh: data.Warehouse) -> dict[str, object]:
         "as_of": None if latest_budget is None else latest_budget["as_of_date"],
         "caseworker": None if worklist.empty else worklist["caseworker"].iloc[0],
         "limit": data.WORKLIST_LIMIT,
+        "fixable_only": True,
     }
 
 

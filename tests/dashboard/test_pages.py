@@ -219,8 +219,10 @@ def test_economy_totals_equal_budget_mart(app: AppTest, published: Path) -> None
     assert digits(metrics[result_label]) == f"{forecast_result:.0f}"
 
 
+# The page's default: what can still be fixed (active cases, recently closed ones).
 WORKLIST_SCOPE = (
-    "(? = 'Alla insatser' or insats = ?) and (? = 'Alla enheter' or unit is not distinct from ?)"
+    "(? = 'Alla insatser' or insats = ?) and (? = 'Alla enheter' or unit is not distinct from ?) "
+    "and is_fixable"
 )
 
 
@@ -246,6 +248,34 @@ def test_worklist_summary_counts_equal_findings(app: AppTest, published: Path) -
     )
     metrics = {m.label: m.value for m in app.metric}
     assert digits(metrics["Öppna avvikelser"]) == str(sum(c for _, _, c in expected))
+
+
+def test_worklist_shows_what_can_be_fixed_unless_asked_for_all(
+    app: AppTest, published: Path
+) -> None:
+    """Findings on cases closed more than worklist_fixable_days ago only under "Alla"."""
+    show(app, "datakvalitet")
+    counts = dict(
+        query(published, "select is_fixable, count(*) from marts.steward_worklist group by all")
+    )
+    assert counts.get(True) and counts.get(False), "the demo has old and fixable findings"
+    [(closed_long_ago,)] = query(
+        published,
+        "select count(*) from marts.steward_worklist where not is_fixable and "
+        "exit_date >= (select as_of from quality.quality_run) - 90",
+    )
+    assert closed_long_ago == 0
+    metrics = {m.label: m.value for m in app.metric}
+    assert digits(metrics["Öppna avvikelser"]) == str(counts[True])
+    app.radio(key="worklist_scope").set_value("Alla avvikelser").run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert digits(metrics["Öppna avvikelser"]) == str(counts[True] + counts[False])
+    per_caseworker = next(
+        t.value
+        for t in app.dataframe
+        if "Varav på aktiva ärenden" in t.value.columns and "Fält" not in t.value.columns
+    )
+    assert per_caseworker["Öppna avvikelser"].sum() == counts[True] + counts[False]
 
 
 def _cases(published: Path, f: data.Filters, unit: str, caseworker: str) -> list[tuple]:
@@ -292,11 +322,11 @@ def test_worklist_lists_the_chosen_caseworkers_cases_priority_then_oldest(
 
 def test_worklist_is_cut_at_its_limit_oldest_kept(published: Path) -> None:
     wh = data.Warehouse(str(published.resolve()), published.stat().st_mtime)
-    summary = data.worklist_summary(wh, data.ALL_INSATSER, data.ALL_UNITS)
+    summary = data.worklist_summary(wh, data.ALL_INSATSER, data.ALL_UNITS, True)
     unit, caseworker = summary.iloc[0][["unit", "caseworker"]]
     everything = _cases(published, data.Filters(), unit, caseworker)
     assert len(everything) > 3
-    cut = data.worklist(wh, data.ALL_INSATSER, unit, caseworker, limit=3)
+    cut = data.worklist(wh, data.ALL_INSATSER, unit, caseworker, True, limit=3)
     assert list(zip(cut["case_id"], cut["days_open"], strict=True)) == everything[:3]
 
 

@@ -264,7 +264,7 @@ def test_unreadable_exit_date_counts_on_the_first_delivery_that_showed_the_exit(
     first = findings(warehouse, "F-EXIT")[0]
     assert first[:3] == ("readable:exit_date", "exit_date", 1), first
     assert FIRST_DELIVERY.isoformat() in first[3]
-    worklist = read_worklist(warehouse, unit="Hässleholm", caseworker="ANLA01")
+    worklist = read_worklist(warehouse, "Hässleholm", "ANLA01", fixable_only=False)
     assert worklist.iloc[0]["ÄrendeID"] == "F-EXIT", worklist.head()
     definition = query(
         warehouse, "select definition from marts.figure_catalog where figure_id = 'exited'"

@@ -214,7 +214,7 @@ def write_exports(warehouse: Path, folder: Path) -> Path:
     folder.mkdir()
     for file_format in ("csv", "xlsx"):
         out = folder / f"arbetslista.{file_format}"
-        assert worklist_main(["--format", file_format, "--out", str(out)]) == 0
+        assert worklist_main(["--all", "--format", file_format, "--out", str(out)]) == 0
     period = ["--from", "2015-01-01", "--to", "2025-12-31"]
     enrolled = _rows(warehouse, "SELECT DISTINCT insats FROM marts.enrolments")
     for index, (insats,) in enumerate(enrolled):

@@ -1,6 +1,8 @@
 """What a warehouse is built from besides the deliveries: the dbt project and the insats
-configuration. No model reads the clock, so a night with no new delivery and the same of
-both would publish the same warehouse again: the nightly schedule skips it instead."""
+configuration. No figure reads the clock, so a night with no new delivery and the same of
+both would publish the same figures again: the nightly schedule skips it instead. (The
+quality models' day, `quality_run.as_of`, then stays the last run's until something new
+comes; see ARCHITECTURE.md, "Dagster".)"""
 
 from __future__ import annotations
 
