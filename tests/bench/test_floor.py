@@ -58,14 +58,16 @@ def test_the_plan_builds_every_seed_and_model_after_what_it_reads(compiled: dict
 def _difference(con: duckdb.DuckDBPyConnection, table: str) -> int:
     """Rows in one build but not the other (as multisets), clock columns aside.
 
-    Timestamps (`loaded_at`, `logged_at`, the run clock `run_at`) say when each build ran.
+    Timestamps (`loaded_at`, `logged_at`, the run clock `run_at`) say when each build ran,
+    `run_id` (the delivery log's) by which run.
     """
     schema, name = table.split(".")
     clocks = [
         f'"{column}"'
         for (column,) in con.execute(
             "select column_name from duckdb_columns() where database_name = 'floor_build' "
-            "and schema_name = ? and table_name = ? and data_type like 'TIMESTAMP%'",
+            "and schema_name = ? and table_name = ? "
+            "and (data_type like 'TIMESTAMP%' or column_name = 'run_id')",
             [schema, name],
         ).fetchall()
     ]
