@@ -87,8 +87,11 @@ def label(group: str, key: str | None) -> str:
 
 def fmt(value: object, kind: str = "count") -> str:
     """A figure the Swedish way: narrow space between thousands, decimal comma, text kept."""
-    if value is None or value is pd.NA or value is pd.NaT or (
-        isinstance(value, float) and pd.isna(value)
+    if (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and pd.isna(value))
     ):
         return "–"
     if isinstance(value, str):  # "<5", or text already written for people

@@ -14,6 +14,7 @@ from pipelines.defs.ingest.assets import ingest_assets, ingest_registry, insats_
 from pipelines.defs.ingest.sensor import landing_sensor
 from pipelines.defs.resources import resource_defs
 from pipelines.defs.schedules import nightly_job, nightly_schedule
+from pipelines.ingest.landing import FILE_PATTERNS
 from pipelines.ingest.schema import BOOKKEEPING_TABLES, CONFIG_TABLES, DATA_TABLES
 from pipelines.run_recovery import worker_identity
 from pipelines.settings import Settings
@@ -104,3 +105,14 @@ def test_no_step_claims_a_concurrency_pool() -> None:
     """A pool slot claimed by a killed run would block every later run (ARCHITECTURE.md)."""
     pools = {node.pool for node in defs().resolve_job_def("nightly").graph.node_defs}
     assert pools == {None}
+
+
+def test_landing_files_start_the_lineage_and_no_run_writes_them() -> None:
+    graph = defs().resolve_asset_graph()
+    landing = {key for key in graph.get_all_asset_keys() if key.path[0] == "landing"}
+    assert landing == {dg.AssetKey(["landing", kind]) for kind in FILE_PATTERNS}
+    assert not any(graph.get(key).is_materializable for key in landing)
+    cases = graph.get(dg.AssetKey(["raw", "case_enrolments"])).parent_keys
+    assert {dg.AssetKey(["landing", "gwa"]), dg.AssetKey(["landing", "register"])} <= cases
+    nightly = defs().resolve_job_def("nightly").asset_layer.executable_asset_keys
+    assert dg.AssetKey(["raw", "case_enrolments"]) in nightly and not landing & nightly

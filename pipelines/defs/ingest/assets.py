@@ -22,6 +22,7 @@ from pipelines.ingest.insats_config import (
     read_config,
     replace_config_tables,
 )
+from pipelines.ingest.landing import FILE_PATTERNS
 from pipelines.ingest.schema import CONFIG_TABLES, ensure_raw_schema
 from pipelines.pseudonym_key import require_matching_key
 
@@ -96,6 +97,26 @@ INGEST_SPECS = (
         upkeep=purge_withdrawn,
     ),
 )
+
+
+def landing_key(kind: str) -> dg.AssetKey:
+    return dg.AssetKey(["landing", kind])
+
+
+def landing_spec(kind: str) -> dg.AssetSpec:
+    """The delivered files of one kind, as an asset the pipeline reads but never writes: the
+    lineage starts at the landing folder."""
+    folder, pattern = FILE_PATTERNS[kind]
+    return dg.AssetSpec(
+        landing_key(kind),
+        group_name="landing",
+        kinds={"file"},
+        description=f"Levererade filer i {folder}/ (FINSAM_LANDING) med namn som "
+        f"`{pattern.pattern}`; de som inte kan läsas flyttas till quarantine/{folder}/.",
+    )
+
+
+landing_files = [landing_spec(kind) for kind in FILE_PATTERNS]
 
 
 def raw_spec(table: str, description: str, deps: list[dg.AssetKey] | None = None) -> dg.AssetSpec:
@@ -190,7 +211,14 @@ def build_ingest_asset(spec: IngestSpec) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name=f"ingest_{spec.name}",
         specs=[
-            raw_spec(table, spec.description, [dg.AssetKey(["raw", t]) for t in spec.after])
+            raw_spec(
+                table,
+                spec.description,
+                [
+                    *(landing_key(kind) for kind in spec.kinds),
+                    *(dg.AssetKey(["raw", t]) for t in spec.after),
+                ],
+            )
             for table in spec.tables
         ],
         check_specs=check_specs,
