@@ -183,9 +183,15 @@ def applied_filters(
     what: str = "sidans tabeller",
     unit_applies: bool = True,
 ) -> None:
-    """Say which filters shaped the page, and which its marts cannot apply."""
-    scope = f"{_insats_name(f.insats)} · {f.unit} · {label('period_types', f.period_type)} "
-    st.caption(f"Urval: {scope}{f.period_label or ''}")
+    """Say which filters were chosen, all of them, and which the page's marts cannot apply."""
+    people = [
+        f"Kommun {f.municipality}" if f.municipality else None,
+        label("genders", f.gender) if f.gender else None,
+        f"Åldersgrupp {f.age_band}" if f.age_band else None,
+    ]
+    period = f"{label('period_types', f.period_type)} {f.period_label or ''}".strip()
+    scope = [_insats_name(f.insats), f.unit, *filter(None, people), period]
+    st.caption(f"Urval: {' · '.join(scope)}")
     not_applied(f, honoured, what, unit_applies)
 
 

@@ -432,6 +432,7 @@ def test_municipality_filter_shows_the_municipality_row(app: AppTest, published:
     )[0]
     app.selectbox(key="filter_municipality").set_value(municipality).run()
     show(app, "flode")
+    assert any(f"Kommun {municipality}" in c.value for c in app.caption if "Urval" in c.value)
     table = app.dataframe[0].value
     assert table["Period"].iloc[-1] == f.period_label
     active_label = figure_label(published, "active_at_end")
