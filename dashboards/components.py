@@ -112,21 +112,24 @@ def fmt(value: object, kind: str = "count") -> str:
 def metric(
     title: str, current: object, previous: object, kind: str, lower_is_better: bool = False
 ) -> None:
-    """A key figure with its change since the previous period (none when either is masked)."""
-    delta = None
+    """A key figure with its change since the previous period (none when either is masked);
+    no change is grey, with no arrow: only a change is better or worse."""
+    delta, color = None, "inverse" if lower_is_better else "normal"
     if _is_number(current) and _is_number(previous):
         change = float(current) - float(previous)  # type: ignore[arg-type]
-        sign = "+" if change >= 0 else "-"
+        sign = "±" if change == 0 else "+" if change > 0 else "-"
         delta = (
             f"{sign}{abs(change) * 100:.0f} procentenheter".replace(".", ",")
             if kind == "share"
             else sign + fmt(abs(change), kind)
         )
+        color = "off" if change == 0 else color
     st.metric(
         title,
         fmt(current, kind),
         delta,
-        delta_color="inverse" if lower_is_better else "normal",
+        delta_color=color,
+        delta_arrow="off" if color == "off" else "auto",
         border=True,
     )
 

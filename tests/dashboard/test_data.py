@@ -6,6 +6,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
+from streamlit.testing.v1 import AppTest
 
 from dashboards import data
 from dashboards.components import csv_download, number_ranges
@@ -278,3 +280,30 @@ def test_kronor_per_participant_are_hidden_for_few_participants() -> None:
     shown = protect_frame(df, protections(seed_catalog(), "follow_up_payments"))
     assert shown.loc[0, list(data.PAYMENT_KRONOR)].tolist() == [MASK] * 6
     assert shown["after_per_participant"][1] == pytest.approx(40000.0 * 40 / perturbed(40, 77))
+
+
+def _key_figures() -> None:
+    from dashboards.components import metric
+
+    metric("Oförändrat", 5, 5, "count")
+    metric("Fler", 7, 5, "count")
+    metric("Kortare kö", 3, 5, "count", lower_is_better=True)
+
+
+def test_no_change_is_grey_without_an_arrow_and_a_change_keeps_its_colour() -> None:
+    shown = {m.label: m.proto for m in AppTest.from_function(_key_figures).run().metric}
+    unchanged, more, shorter = shown["Oförändrat"], shown["Fler"], shown["Kortare kö"]
+    assert (unchanged.delta, unchanged.color, unchanged.direction) == (
+        "±0",
+        MetricProto.MetricColor.GRAY,
+        MetricProto.MetricDirection.NONE,
+    )
+    assert (more.delta, more.color, more.direction) == (
+        "+2",
+        MetricProto.MetricColor.GREEN,
+        MetricProto.MetricDirection.UP,
+    )
+    assert (shorter.color, shorter.direction) == (
+        MetricProto.MetricColor.GREEN,
+        MetricProto.MetricDirection.DOWN,
+    )
