@@ -113,7 +113,7 @@ def _load(
         [landed.file_id],
     ).fetchall()[0]
     return FileOutcome(
-        landed.name, landed.source_kind, "loaded", counts, nulled, redacted, None, landed.file_id
+        landed.name, landed.source_kind, "loaded", counts, nulled, redacted, file_id=landed.file_id
     )
 
 

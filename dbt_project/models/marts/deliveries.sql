@@ -91,9 +91,7 @@ duplicates as (
     from last_handled
     inner join registry
         on last_handled.file_id = registry.file_id
-    where
-        last_handled.outcome = 'duplicate'
-        and last_handled.file_name != registry.file_name
+    where last_handled.outcome = 'duplicate'
 ),
 
 deliveries as (
