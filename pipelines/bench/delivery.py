@@ -20,7 +20,7 @@ CHANGED_SHARE = 100  # every 100th open case exits (enrolled) or enrols (queued)
 NEW_TRANSACTIONS = 20
 
 
-def _latest(folder: Path, kind: str) -> tuple[Path, dt.date]:
+def latest_delivery(folder: Path, kind: str) -> tuple[Path, dt.date]:
     named = [(NAME.fullmatch(path.name), path) for path in folder.glob(f"{kind}_*_*.csv")]
     dated = [(dt.datetime.strptime(m["date"], "%Y%m%d").date(), p) for m, p in named if m]
     if not dated:
@@ -70,7 +70,7 @@ def _next_case_snapshot(rows: list[list[str]], day: dt.date) -> int:
     return len(changing)
 
 
-def _next_ledger(rows: list[list[str]], day: dt.date) -> None:
+def next_ledger(rows: list[list[str]], day: dt.date) -> None:
     """The ledger again, with the last transactions booked once more on `day`."""
     header = rows[0]
     voucher, booked = _column(header, "verifikation"), _column(header, "bokföringsdatum")
@@ -85,7 +85,7 @@ def _next_name(path: Path, day: dt.date) -> Path:
     return path.with_name(NAME.sub(rf"\g<kind>_\g<organisation>_{day:%Y%m%d}.csv", path.name))
 
 
-def _redeliver(
+def redeliver(
     source: Path, day: dt.date, change: Callable[[list[list[str]], dt.date], object]
 ) -> tuple[str, object]:
     """Write `source` changed by `change` as the delivery of `day`; `change`'s result back."""
@@ -98,11 +98,11 @@ def _redeliver(
 
 def deliver_next_day(landing: Path) -> dict[str, object]:
     """Add the next day's case-system snapshot and ledger to `landing`; what was added."""
-    case_file, case_day = _latest(landing / "arende", "gwa")
-    ledger_file, ledger_day = _latest(landing / "ekonomi", "huvudbok")
+    case_file, case_day = latest_delivery(landing / "arende", "gwa")
+    ledger_file, ledger_day = latest_delivery(landing / "ekonomi", "huvudbok")
     day = max(case_day, ledger_day) + dt.timedelta(days=1)
-    case_name, changed = _redeliver(case_file, day, _next_case_snapshot)
-    ledger_name, _ = _redeliver(ledger_file, day, _next_ledger)
+    case_name, changed = redeliver(case_file, day, _next_case_snapshot)
+    ledger_name, _ = redeliver(ledger_file, day, next_ledger)
     return {
         "files": [case_name, ledger_name],
         "description": (

@@ -12,6 +12,14 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from pipelines.defs.dbt.build_selection import (
+    BuildSelection,
+    build_selection,
+    input_fingerprints,
+    read_manifest,
+    record_fingerprints,
+    recorded_fingerprints,
+)
 from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project, project_fingerprint
 from pipelines.defs.dbt.translator import FinsamDbtTranslator
 from pipelines.defs.resources import WorkDatabase
@@ -50,10 +58,17 @@ def profile_vars(work_db: WorkDatabase) -> list[str]:
 def finsam_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, work_db: WorkDatabase
 ) -> Iterator[Any]:
-    """Staging, intermediate and marts (see dbt_project/models/**/_*__models.yml)."""
+    """Staging, intermediate and marts (see dbt_project/models/**/_*__models.yml), rebuilt
+    where their inputs changed since the last build (defs/dbt/build_selection.py)."""
     work_db.file.parent.mkdir(parents=True, exist_ok=True)
-    build = dbt.cli(["build", *profile_vars(work_db)], context=context)
+    inputs, selection = plan_build(work_db)
+    context.log.info(f"dbt build: {selection.reason}")
+    exclude = ["--exclude", " ".join(selection.excluded)] if selection.excluded else []
+    yield from unchanged_results(context, selection)
+    build = dbt.cli(["build", *profile_vars(work_db), *exclude], context=context)
     yield from build.stream()
+    with work_db.connect() as con:
+        record_fingerprints(con, inputs)
     keep_parse(build.target_path)
     docs_fingerprint = docs_state(work_db)
     if docs_are_current(docs_fingerprint):
@@ -61,6 +76,30 @@ def finsam_dbt_models(
         shutil.rmtree(build.target_path, ignore_errors=True)
     else:
         publish_docs(dbt, build.target_path, profile_vars(work_db), docs_fingerprint)
+
+
+def plan_build(work_db: WorkDatabase) -> tuple[dict[str, str], BuildSelection]:
+    """Tonight's inputs and what of the last build they leave as it is."""
+    manifest = read_manifest(finsam_dbt_project().manifest_path)
+    with work_db.connect() as con:
+        inputs = input_fingerprints(con, manifest, project_fingerprint())
+        recorded = recorded_fingerprints(con)
+    return inputs, build_selection(manifest, recorded, inputs)
+
+
+def unchanged_results(
+    context: dg.AssetExecutionContext, selection: BuildSelection
+) -> Iterator[dg.MaterializeResult]:
+    """The models left as the last build made them are current too: said so (first, as
+    none of them reads a model rebuilt tonight), so the steps after dbt run as after a full
+    build."""
+    selected = {key.path[-1]: key for key in context.selected_asset_keys}
+    for name in selection.excluded:
+        if name in selected:
+            yield dg.MaterializeResult(
+                asset_key=selected[name],
+                metadata={"oförändrad": "indata oförändrade sedan förra bygget"},
+            )
 
 
 def keep_parse(build_target: Path) -> None:
