@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -10,6 +11,7 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import defs
+from pipelines.defs.dbt.project import exclusive
 from pipelines.demo.generate import generate
 from pipelines.settings import Settings, load_settings
 
@@ -98,36 +100,33 @@ def finsam_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @dataclass(frozen=True)
 class DemoRun:
-    """One full nightly run over a generated demo landing, shared by the whole session."""
+    """One full nightly run over a generated demo landing, shared by the whole session: what
+    it published (under `settings`) and what the run reported."""
 
     settings: Settings
-    result: dg.ExecuteInProcessResult
+    run_id: str
+    success: bool
+    skipped_steps: list[str]
+    # (asset key, check name, passed, severity) of every asset check the run evaluated.
+    checks: list[tuple[str, str, bool, str]]
     # Variables the run added, removed or changed in this process (no step may).
-    environment_changes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    environment_changes: dict[str, list[str | None]] = field(default_factory=dict)
 
     @property
     def manifest(self) -> Path:
         return self.settings.landing / "demo_manifest.json"
 
 
-def _changes(before: dict[str, str], after: dict[str, str]) -> dict[str, tuple]:
+def _changes(before: dict[str, str], after: dict[str, str]) -> dict[str, list]:
     return {
-        name: (before.get(name), after.get(name))
+        name: [before.get(name), after.get(name)]
         for name in before.keys() | after.keys()
         if before.get(name) != after.get(name)
     }
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    """Generate the demo for 1 000 participants and run job `nightly` on it once.
-
-    FINSAM_WORK_DB is left unset, so the run takes its default beside the warehouse (the
-    same path `point_environment` names) and a step that exported it would show in
-    `environment_changes`. The environment is restored afterwards: tests read
-    `demo_run.settings` for the paths.
-    """
-    root = tmp_path_factory.mktemp("demo")
+def _run_demo(root: Path) -> dict:
+    """Generate the demo under root, run job `nightly` on it, and say what the run reported."""
     with pytest.MonkeyPatch.context() as patch:
         point_environment(root, patch.setenv)
         patch.delenv("FINSAM_WORK_DB")
@@ -135,12 +134,55 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
         settings = load_settings()
         generate(DEMO_PARTICIPANTS, DEMO_SEED, settings.landing, settings.config)
         job = defs().resolve_job_def("nightly")
-        instance = dg.DagsterInstance.ephemeral()
         before = dict(os.environ)
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        with dg.DagsterInstance.ephemeral() as instance:
+            result = job.execute_in_process(instance=instance, raise_on_error=False)
         changes = _changes(before, dict(os.environ))
-    assert result.success, [event.step_key for event in result.get_step_failure_events()]
-    return DemoRun(settings=settings, result=result, environment_changes=changes)
+    return {
+        "run_id": result.run_id,
+        "success": result.success,
+        "failed_steps": [event.step_key for event in result.get_step_failure_events()],
+        "skipped_steps": [event.step_key for event in result.get_step_skipped_events()],
+        "checks": [
+            (c.asset_key.to_user_string(), c.check_name, c.passed, c.severity.value)
+            for c in result.get_asset_check_evaluations()
+        ],
+        "environment_changes": changes,
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """Generate the demo for 1 000 participants and run job `nightly` on it once per
+    session: the first xdist worker to ask builds it in the folder all workers share, the
+    others wait for it and read what the run reported (tests open its files read-only).
+
+    FINSAM_WORK_DB is left unset, so the run takes its default beside the warehouse (the
+    same path `point_environment` names) and a step that exported it would show in
+    `environment_changes`. The environment is restored afterwards: tests read
+    `demo_run.settings` for the paths.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root, record = shared / "demo", shared / "demo_run.json"
+    with exclusive(shared / "demo_run.lock"):
+        if not record.exists():
+            root.mkdir()
+            record.write_text(json.dumps(_run_demo(root)))
+    reported = json.loads(record.read_text())
+    assert reported.pop("success"), reported["failed_steps"]
+    with pytest.MonkeyPatch.context() as patch:
+        point_environment(root, patch.setenv)
+        patch.delenv("FINSAM_WORK_DB")
+        settings = load_settings()
+    return DemoRun(
+        settings=settings,
+        run_id=reported["run_id"],
+        success=True,
+        skipped_steps=reported["skipped_steps"],
+        checks=[tuple(check) for check in reported["checks"]],
+        environment_changes=reported["environment_changes"],
+    )
 
 
 @pytest.fixture(scope="session")

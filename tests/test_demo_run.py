@@ -18,23 +18,22 @@ SCHEMAS_SQL = "select schema_name from duckdb_schemas()"
 
 
 def test_nightly_run_publishes_a_complete_warehouse(demo_run: DemoRun) -> None:
-    result = demo_run.result
-    assert result.success
-    assert not result.get_step_skipped_events()
+    assert demo_run.success
+    assert demo_run.skipped_steps == []
     with duckdb.connect(str(demo_run.settings.warehouse), read_only=True) as con:
         schemas = {row[0] for row in con.execute(SCHEMAS_SQL).fetchall()}
         assert {"raw", "staging", "intermediate", "marts", "quality", "meta"} <= schemas
         (run_id,) = con.execute("select run_id from meta.publication").fetchone()
-        assert run_id == result.run_id
+        assert run_id == demo_run.run_id
         (enrolments,) = con.execute("select count(*) from marts.enrolments").fetchone()
     assert enrolments > 900
 
 
 def test_every_error_check_passes_on_the_demo(demo_run: DemoRun) -> None:
     failed_errors = [
-        (check.asset_key.to_user_string(), check.check_name)
-        for check in demo_run.result.get_asset_check_evaluations()
-        if not check.passed and check.severity.value == "ERROR"
+        (asset, check)
+        for asset, check, passed, severity in demo_run.checks
+        if not passed and severity == "ERROR"
     ]
     assert failed_errors == []
 

@@ -64,7 +64,7 @@ def manifest_is_stale(project_dir: Path = DBT_PROJECT_DIR, target: Path = TARGET
 
 
 @contextmanager
-def _exclusive(lock_file: Path) -> Iterator[None]:
+def exclusive(lock_file: Path) -> Iterator[None]:
     """One preparing process at a time (test workers, the daemon and a run may start
     together); the others wait and then find the manifest current."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,7 @@ def prepare_manifest(project_dir: Path = DBT_PROJECT_DIR, target: Path = TARGET_
     `column_types` in its properties file kept the old columns), and the parse it leaves
     is what every later build starts from.
     """
-    with _exclusive(target / ".prepare.lock"):
+    with exclusive(target / ".prepare.lock"):
         if not manifest_is_stale(project_dir, target):
             return False
         fingerprint = project_fingerprint(project_dir)
