@@ -12,6 +12,7 @@ until `--wait-seconds`; then the run gives up with exit code 3 instead of waitin
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 import time
@@ -112,6 +113,60 @@ def delivery_lines(warehouse: Path, run_id: str) -> list[str]:
     ]
 
 
+# The tertial figures this run's build changed (a value kept before, another now), per
+# insats × unit × tertial, with the figures' labels; values stay in the warehouse, where
+# the views protect them.
+CHANGED_FIGURES_SQL = """
+with kept as (
+    select *, lag(figure_value) over (
+        partition by insats, unit, period_start, figure_id order by recorded_at
+    ) as kept_before,
+    count(*) over (
+        partition by insats, unit, period_start, figure_id order by recorded_at
+    ) as nth_value
+    from marts.tertial_figure_history
+)
+select kept.insats, kept.unit, kept.period_label, bool_or(not kept.is_partial) as closed,
+    string_agg(catalog.label, ', ' order by catalog.label) as figures, count(*) as changed
+from kept
+left join marts.figure_catalog as catalog using (figure_id)
+where kept.recorded_at >= $since and kept.nth_value > 1
+    and kept.figure_value is distinct from kept.kept_before
+group by all
+order by closed desc, kept.period_label desc, kept.insats, kept.unit
+"""
+SHOWN_FIGURE_CHANGES = 8
+
+
+def figure_change_lines(warehouse: Path, run_id: str, since: float) -> list[str]:
+    """Which tertial figures the run changed (reviderad when the tertial is closed)."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            [(published_by,)] = con.execute("select run_id from meta.publication").fetchall()
+            rows = con.execute(
+                CHANGED_FIGURES_SQL, {"since": dt.datetime.fromtimestamp(since, dt.UTC)}
+            ).fetchall()
+    except duckdb.Error:  # no warehouse, or one built before the figure history
+        return []
+    if published_by != run_id:
+        return []
+    if not rows:
+        return ["Inga tertialsiffror ändrades."]
+    revised = sum(changed for *_, closed, _, changed in rows if closed)
+    lines = [
+        f"Ändrade tertialsiffror: {sum(row[-1] for row in rows)}, varav {revised} i "
+        "avslutade tertialer (visas som reviderade):"
+    ]
+    for insats, unit, period, closed, figures, _ in rows[:SHOWN_FIGURE_CHANGES]:
+        state = "reviderad" if closed else "preliminär"
+        lines.append(f"  {insats}, {unit}, {period} ({state}): {figures}")
+    if len(rows) > SHOWN_FIGURE_CHANGES:
+        lines.append(
+            f"  ... och {len(rows) - SHOWN_FIGURE_CHANGES} till (marts.tertial_figure_revisions)"
+        )
+    return lines
+
+
 def _say(line: str) -> None:
     """Print at once: a steward watching a piped log must see why the run waits."""
     print(line, flush=True)
@@ -197,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         print(NOTHING_CHANGED)
         return 0
     job = defs().resolve_job_def("nightly")
+    started = time.time()
     result = job.execute_in_process(
         instance=instance, raise_on_error=False, tags={WORKER_TAG: worker_identity()}
     )
@@ -209,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"Publicerat lager: {settings.warehouse}")
     for line in delivery_lines(settings.warehouse, result.run_id):
+        print(f"  {line}")
+    for line in figure_change_lines(settings.warehouse, result.run_id, started):
         print(f"  {line}")
     for line in lines:
         print(f"  {line}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from pipelines.defs.dbt.assets import profile_vars
 from pipelines.defs.dbt.build_selection import STATE_TABLE
 from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
 from pipelines.defs.resources import WorkDatabase
+from pipelines.run import figure_change_lines
 from pipelines.settings import load_settings
 from tests.conftest import DemoRun, point_environment
 
@@ -36,10 +38,12 @@ DROPPED_CASES = 2
 @dataclass
 class Nights:
     work_db: Path
+    warehouse: Path
     ledger_night: dg.ExecuteInProcessResult
     snapshot_night: dg.ExecuteInProcessResult
     snapshot_file: str
     dropped_cases: list[str]
+    snapshot_started: float
 
 
 def _drop_cases(rows: list[list[str]], day: dt.date) -> list[str]:
@@ -74,8 +78,17 @@ def nights(demo_run: DemoRun, tmp_path_factory: pytest.TempPathFactory) -> Night
             _night(settings.landing, "ekonomi", "huvudbok", next_ledger)
             ledger_night = job.execute_in_process(instance=instance, raise_on_error=False)
             snapshot_file, dropped = _night(settings.landing, "arende", "gwa", _drop_cases)
+            started = time.time()
             snapshot_night = job.execute_in_process(instance=instance, raise_on_error=False)
-    return Nights(settings.work_db, ledger_night, snapshot_night, snapshot_file, dropped)
+    return Nights(
+        settings.work_db,
+        settings.warehouse,
+        ledger_night,
+        snapshot_night,
+        snapshot_file,
+        dropped,
+        started,
+    )
 
 
 def _rebuilt(result: dg.ExecuteInProcessResult) -> set[str]:
@@ -168,3 +181,21 @@ def test_the_dropped_cases_leave_the_warehouse(nights: Nights, demo_run: DemoRun
     demo_work_db = demo_run.settings.warehouse.parent / "work" / nights.work_db.name
     assert _current_cases(demo_work_db, organisation, nights.dropped_cases) == DROPPED_CASES
     assert _current_cases(nights.work_db, organisation, nights.dropped_cases) == 0
+
+
+def test_a_closed_tertial_the_night_changed_is_revised_with_both_values(nights: Nights) -> None:
+    with duckdb.connect(str(nights.warehouse), read_only=True) as con:
+        revised = con.execute(
+            "select figure_value, first_published_value from marts.tertial_figure_revisions "
+            "where is_revised"
+        ).fetchall()
+        history = con.execute(
+            "select count(distinct recorded_at) from marts.tertial_figure_history"
+        ).fetchone()[0]
+    assert revised and all(now != before for now, before in revised)
+    assert history == 2  # the demo's build, and the night that changed the figures
+    lines = figure_change_lines(
+        nights.warehouse, nights.snapshot_night.run_id, nights.snapshot_started
+    )
+    assert lines[0].startswith("Ändrade tertialsiffror: ")
+    assert any("(reviderad)" in line for line in lines[1:])
