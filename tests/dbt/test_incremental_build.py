@@ -47,10 +47,11 @@ class Nights:
 
 
 def _drop_cases(rows: list[list[str]], day: dt.date) -> list[str]:
-    """The snapshot of `day` without its last cases: what a case system does after a
-    case is removed (a registration error deleted at the source)."""
-    dropped = [row[0] for row in rows[-DROPPED_CASES:]]
-    del rows[-DROPPED_CASES:]
+    """The snapshot of `day` without its first (oldest) cases, which closed tertials
+    counted: what a case system does after a case is removed (a registration error
+    deleted at the source)."""
+    dropped = [row[0] for row in rows[1 : 1 + DROPPED_CASES]]
+    del rows[1 : 1 + DROPPED_CASES]
     return dropped
 
 
