@@ -10,6 +10,7 @@ from dashboards.components import (
     figure_definitions,
     label,
     labels,
+    latest_first,
     line_chart,
     show_chart,
     table,
@@ -27,13 +28,21 @@ times = data.throughput(frame.wh, f)
 if times.empty:
     st.info("Inga avslut att beräkna genomströmningstid på för urvalet.")
 else:
-    line_chart(times, "period_label", ["mean_months", "median_months"], "Månader", ",.1f")
+    line_chart(
+        times,
+        "period_label",
+        ["mean_months", "median_months"],
+        "Månader",
+        "Genomströmningstid",
+        "Medel- och mediantid i månader från inskrivning till avslut, avhopp borträknade.",
+        ",.1f",
+    )
     st.caption(
         "Varje punkt avser avsluten under de tolv månader som slutar med perioden "
         "(kolumnerna fönsterstart och fönsterslut)."
     )
     table(
-        times.drop(columns=["period_start", "period_end"]),
+        latest_first(times).drop(columns=["period_start", "period_end"]),
         f"genomströmningstid {f.period_type}",
         {"mean_months": "months", "median_months": "months"},
     )
@@ -93,7 +102,11 @@ else:
             alt.Tooltip("Övre:Q", title="95 % övre", format=".0%"),
         ],
     )
-    show_chart(band + line)
+    show_chart(
+        band + line,
+        f"Tid till {labels()['outcomes'].get(outcome, outcome).lower()}",
+        "Andel som nått utfallet, månad för månad efter inskrivningen, med 95 % osäkerhetsband.",
+    )
     table(
         curves,
         f"tid till {outcome} per {dimension}",
