@@ -11,7 +11,7 @@ from dashboards.components import (
     line_chart,
     table,
 )
-from dashboards.frame import applied_filters, current
+from dashboards.frame import applied_filters, current, not_applied
 
 FLOWS = ["active_at_start", "enrolled", "exited", "dropouts", "active_at_end", "served"]
 
@@ -62,6 +62,7 @@ table(
 )
 
 st.subheader("Räckvidd per kommun")
+not_applied(f, {"municipality"}, "räckvidden, som finns per insats och kommun", unit_applies=False)
 reach = data.reach(frame.wh, f)
 table(reach, "räckvidd per kommun", {"per_1000": "decimal"})
 definition(figure_definitions("reach_participants", "per_1000"))

@@ -15,7 +15,7 @@ from dashboards.components import (
     metric,
     table,
 )
-from dashboards.frame import applied_filters, current, honoured_person_filters
+from dashboards.frame import applied_filters, current, honoured_person_filters, not_applied
 
 BREAKDOWNS = [
     "gender",
@@ -40,8 +40,10 @@ frame = current()
 f = frame.filters
 st.title("Resultat")
 st.markdown("**Hur slutade deltagarna, hur många nådde målet, och skiljer det mellan grupper?**")
+dimension, _ = data.outcome_selector(f)
+in_municipality = {"municipality"} if dimension == "municipality_name" else set()
 applied_filters(
-    f, {"municipality"} | honoured_person_filters(f), "avslutsorsakerna och uppdelningarna"
+    f, {"unit"} | in_municipality | honoured_person_filters(f), "nyckeltalen och andel i mål"
 )
 
 trend = data.outcome_trend(frame.wh, f)
@@ -81,6 +83,7 @@ definition(
 left, right = st.columns(2)
 with left:
     st.subheader("Avslut per orsak")
+    not_applied(f, {"unit", "municipality"}, "avsluten per orsak")
     reasons = data.exits_by_reason(frame.wh, f)
     bar_chart(
         reasons,
@@ -105,6 +108,7 @@ with right:
     st.caption("Perioder med färre än 5 avslut visas inte.")
 
 st.subheader("Uppdelat på grupper")
+not_applied(f, {"unit"}, "uppdelningarna, som visar varje grupp av enheten eller insatsen")
 tabs = st.tabs([labels()["dimensions"][d] for d in BREAKDOWNS])
 for tab, dimension in zip(tabs, BREAKDOWNS, strict=True):
     with tab:

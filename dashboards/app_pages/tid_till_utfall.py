@@ -15,13 +15,13 @@ from dashboards.components import (
     show_chart,
     table,
 )
-from dashboards.frame import applied_filters, current
+from dashboards.frame import applied_filters, current, not_applied
 
 frame = current()
 f = frame.filters
 st.title("Tid till utfall")
 st.markdown("**Hur länge är deltagarna inskrivna, och hur snabbt når de avslut eller mål?**")
-applied_filters(f, {"gender", "age_band"}, "genomströmningstiden")
+applied_filters(f, {"unit", "municipality"}, "genomströmningstiden")
 
 st.subheader("Genomströmningstid")
 times = data.throughput(frame.wh, f)
@@ -69,6 +69,12 @@ with right:
         format_func=lambda d: labels()["dimensions"].get(d, d),
         key="km_dimension",
     )
+not_applied(
+    f,
+    {dimension} & {key for key in ("gender", "age_band") if getattr(f, key)},
+    "kurvorna för tid till utfall, som finns per insats och en uppdelning i taget",
+    unit_applies=False,
+)
 curves = data.survival(frame.wh, f.insats, dimension, outcome) if dimension else pd.DataFrame()
 chosen = {"gender": f.gender, "age_band": f.age_band}.get(dimension)
 if chosen is not None:
