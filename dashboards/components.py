@@ -152,7 +152,13 @@ def table(
     for column, kind in (kinds | (formats or {})).items():
         shown[column] = shown[column].map(lambda v, k=kind: fmt(v, k))
     shown = shown.rename(columns=column_names(mart))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    period = column_names(mart)["period_label"]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={period: st.column_config.TextColumn(width="medium")},  # never cut
+    )
     st.download_button(
         "Ladda ner tabellen (CSV)",
         csv_download(df, mart),
@@ -260,7 +266,7 @@ def _time_axis(df: pd.DataFrame, x: str) -> alt.X:
         f"{x}:N",
         sort=df[x].astype(str).tolist(),
         title=None,
-        axis=alt.Axis(labelLimit=0, labelAngle=-30, labelOverlap=False),
+        axis=alt.Axis(labelLimit=0, labelAngle=-45, labelOverlap="greedy"),
     )
 
 

@@ -44,7 +44,12 @@ else:
     table(
         latest_first(times).drop(columns=["period_start", "period_end"]),
         f"genomströmningstid {f.period_type}",
-        {"mean_months": "months", "median_months": "months"},
+        {
+            "mean_months": "months",
+            "median_months": "months",
+            "window_start": "date",
+            "window_end": "date",
+        },
     )
 definition(figure_definitions("mean_months", "median_months"))
 

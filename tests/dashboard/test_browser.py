@@ -134,9 +134,13 @@ def test_page_opens_in_chromium_without_errors(
 
 
 def choose(page: Page, title: str, option: str) -> None:
-    """Pick `option` in the sidebar filter `title`, and wait for the page to redraw."""
-    label = page.get_by_text(title, exact=True)
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has=label).click()
+    """Pick `option` in the sidebar filter `title`, and wait for the page to redraw.
+
+    Scrolled into view first: scrolling the sidebar while the list is open closes it."""
+    combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=title)
+    combo.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    combo.click()
     page.get_by_role("option", name=option, exact=True).click()
     page.wait_for_timeout(500)
     for _ in range(2):

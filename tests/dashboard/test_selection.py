@@ -149,7 +149,7 @@ def test_overview_trend_has_each_insats_latest_tertial_first_against_its_target(
     assert f.insats == "Alla insatser" and f.period_type == "tertial"
     tertials = [
         label
-        for (label,) in query(
+        for label, _ in query(
             published,
             "select distinct period_label, period_start from marts.period_flows "
             "where period_type = 'tertial' and period_end <= (select max(period_end) "
@@ -159,7 +159,7 @@ def test_overview_trend_has_each_insats_latest_tertial_first_against_its_target(
         )
     ]
     table = next(t.value for t in app.dataframe if "Insats" in t.value.columns)
-    assert list(dict.fromkeys(table["Period"])) == [label for label, *_ in tertials]
+    assert list(dict.fromkeys(table["Period"])) == tertials
     assert "Alla insatser" not in set(table["Insats"])
     rows = query(
         published,
