@@ -62,7 +62,7 @@ table(
 )
 
 st.subheader("Räckvidd per kommun")
-not_applied(f, {"municipality"}, "räckvidden, som finns per insats och kommun", unit_applies=False)
+not_applied(f, {"municipality"}, "räckvidden", unit_applies=False)
 reach = data.reach(frame.wh, f)
 table(reach, "räckvidd per kommun", {"per_1000": "decimal"})
 definition(figure_definitions("reach_participants", "per_1000"))

@@ -108,7 +108,7 @@ with right:
     st.caption("Perioder med färre än 5 avslut visas inte.")
 
 st.subheader("Uppdelat på grupper")
-not_applied(f, {"unit"}, "uppdelningarna, som visar varje grupp av enheten eller insatsen")
+not_applied(f, {"unit"}, "uppdelningarna på grupper")
 tabs = st.tabs([labels()["dimensions"][d] for d in BREAKDOWNS])
 for tab, dimension in zip(tabs, BREAKDOWNS, strict=True):
     with tab:

@@ -77,7 +77,7 @@ with right:
 not_applied(
     f,
     {dimension} & {key for key in ("gender", "age_band") if getattr(f, key)},
-    "kurvorna för tid till utfall, som finns per insats och en uppdelning i taget",
+    "kurvorna för tid till utfall",
     unit_applies=False,
 )
 curves = data.survival(frame.wh, f.insats, dimension, outcome) if dimension else pd.DataFrame()
