@@ -267,7 +267,7 @@ def outcome_selector(f: Filters) -> tuple[str, str | None]:
     municipality, never both. When no row answers every filter, the row for the place
     (municipality, unit or insats) answers for everyone there, so all of a page's figures
     describe the same persons and the page says which person filters it leaves out."""
-    people = [(key, value) for key, value in (("gender", f.gender), ("age_band", f.age_band))]
+    people = (("gender", f.gender), ("age_band", f.age_band))
     chosen = [(key, value) for key, value in people if value is not None]
     in_municipality = f.municipality is not None and f.unit == ALL_UNITS
     if len(chosen) == 1 and not in_municipality:
