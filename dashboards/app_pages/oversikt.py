@@ -58,6 +58,7 @@ def key_figures() -> None:
                     lower_is_better,
                 )
     trend = data.outcome_trend(frame.wh, everyone)
+    against_targets(data.period_row(trend, f.period_label))
     goal_definition = trend["goal_definition"].dropna()
     definition(
         figure_definitions(*(key for key, _ in FIGURES))
@@ -76,6 +77,24 @@ def key_figures() -> None:
         }
     )
     table(rows, f"nyckeltal {f.period_label}")
+
+
+def against_targets(result: pd.Series) -> None:
+    """The chosen insats's targets from the configuration beside the period's result."""
+    all_targets = data.targets(frame.wh)
+    own = all_targets[all_targets["insats"] == f.insats]
+    if own.empty:
+        return
+    parts = []
+    for figure, target in zip(own["figure_id"], own["target"], strict=True):
+        value = result.get(figure)
+        verdict = ""
+        if isinstance(value, float) and pd.notna(value):
+            verdict = " (nått)" if value >= target else " (inte nått)"
+        parts.append(
+            f"{figure_label(figure)} {fmt(target, 'share')}, utfall {fmt(value, 'share')}{verdict}"
+        )
+    st.caption(f"**Mål för {f.insats}** enligt konfigurationen: {'; '.join(parts)}.")
 
 
 def group_figures() -> None:

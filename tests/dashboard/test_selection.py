@@ -253,3 +253,16 @@ def test_a_matching_reconciliation_is_green_not_red(app: AppTest, published: Pat
     colours = labels()["reconciliation_colours"]
     match = scale["range"][scale["domain"].index(figure_label(published, "both_sources"))]
     assert match == colours["both_sources"] == "#3a8a4f"
+
+
+def test_overview_states_the_chosen_insats_targets_beside_its_result(
+    app: AppTest, published: Path
+) -> None:
+    insats, figure, target, label = query(
+        published,
+        "select insats, figure_id, target, figure_label from marts.insats_targets "
+        "order by insats, figure_id limit 1",
+    )[0]
+    app.selectbox(key="filter_insats").set_value(insats).run()
+    [caption] = [c.value for c in app.caption if c.value.startswith(f"**Mål för {insats}**")]
+    assert f"{label} {fmt(target, 'share')}, utfall" in caption
