@@ -152,7 +152,13 @@ def table(
     for column, kind in (kinds | (formats or {})).items():
         shown[column] = shown[column].map(lambda v, k=kind: fmt(v, k))
     shown = shown.rename(columns=column_names(mart))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    period = column_names(mart)["period_label"]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={period: st.column_config.TextColumn(width="medium")},  # never cut
+    )
     st.download_button(
         "Ladda ner tabellen (CSV)",
         csv_download(df, mart),
@@ -162,6 +168,13 @@ def table(
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def latest_first(df: pd.DataFrame) -> pd.DataFrame:
+    """A per-period frame (oldest first, as charts draw it) with the latest period first,
+    as managers read a table; rows of one period keep their order."""
+    order = pd.to_datetime(df["period_start"]).rank(method="dense", ascending=False)
+    return df.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
 
 
 def csv_download(df: pd.DataFrame, mart: str | None = None) -> bytes:
@@ -189,22 +202,43 @@ def long_form(
     df: pd.DataFrame, x: str, columns: list[str], mart: str | None = None
 ) -> pd.DataFrame:
     """Masked wide columns as (x, series, value) rows for altair; masked cells left out."""
+    return _long_with_gaps(df, x, columns, mart).dropna(subset=["Värde"])
+
+
+def _long_with_gaps(
+    df: pd.DataFrame, x: str, columns: list[str], mart: str | None = None
+) -> pd.DataFrame:
     names = column_names(mart)
-    melted = pd.DataFrame(
+    return pd.DataFrame(
         {
             x: pd.concat([df[x]] * len(columns), ignore_index=True),
             "Serie": [names.get(c, c) for c in columns for _ in range(len(df))],
             "Värde": pd.concat([numeric(df[c]) for c in columns], ignore_index=True),
         }
     )
-    return melted.dropna(subset=["Värde"])
+
+
+def runs(long: pd.DataFrame, series: str = "Serie") -> pd.DataFrame:
+    """Rows with a value, each numbered by its unbroken run within its series: a line drawn
+    per run (altair `detail`) stops at an unknown (masked) value instead of joining across
+    it, and never shows it as zero."""
+    gap = long["Värde"].isna()
+    numbered = long.assign(Sträcka=gap.groupby(long[series]).cumsum())
+    return numbered[~gap]
 
 
 def line_chart(
-    df: pd.DataFrame, x: str, columns: list[str], y_title: str, y_format: str = COUNT_FORMAT
+    df: pd.DataFrame,
+    x: str,
+    columns: list[str],
+    y_title: str,
+    heading: str,
+    about: str,
+    y_format: str = COUNT_FORMAT,
 ) -> None:
-    """Series over periods, one line each, with the period labels in order."""
-    data = long_form(df, x, columns)
+    """Series over periods, one line each, with the period labels in order; a masked value
+    is a gap in its line."""
+    data = runs(_long_with_gaps(df, x, columns))
     if data.empty:
         st.caption(NOTHING_TO_DRAW)
         return
@@ -215,28 +249,46 @@ def line_chart(
             x=_time_axis(df, x),
             y=alt.Y("Värde:Q", title=y_title, axis=alt.Axis(format=y_format)),
             color=alt.Color(
-                "Serie:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=320)
+                "Serie:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0)
             ),
+            detail="Sträcka:N",
             tooltip=[x, "Serie", alt.Tooltip("Värde:Q", format=y_format)],
         )
     )
-    show_chart(chart)
+    show_chart(chart, heading, about)
 
 
 def _time_axis(df: pd.DataFrame, x: str) -> alt.X:
-    """Dates on a time scale; period labels as categories, in the frame's order."""
+    """Dates on a time scale; period labels as categories, in the frame's order, never cut."""
     if pd.api.types.is_datetime64_any_dtype(df[x]):
         return alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%Y-%m"))
-    return alt.X(f"{x}:N", sort=df[x].astype(str).tolist(), title=None)
+    return alt.X(
+        f"{x}:N",
+        sort=df[x].astype(str).tolist(),
+        title=None,
+        axis=alt.Axis(labelLimit=0, labelAngle=-45, labelOverlap="greedy"),
+    )
 
 
-def show_chart(chart: alt.TopLevelMixin) -> None:
-    """Draw a chart with Swedish number formats (decimal comma, space between thousands)."""
-    st.altair_chart(chart.configure(locale={"number": SWEDISH_NUMBERS}), width="stretch")
+def show_chart(chart: alt.TopLevelMixin, heading: str, about: str) -> None:
+    """Draw a chart with its Swedish title and description (shown under the title, and read
+    out by screen readers), in Swedish number formats (decimal comma, space between
+    thousands)."""
+    described = chart.properties(
+        title=alt.Title(heading, subtitle=about, anchor="start", subtitleFontSize=12),
+        description=f"{heading}. {about}",
+    )
+    st.altair_chart(described.configure(locale={"number": SWEDISH_NUMBERS}), width="stretch")
 
 
 def bar_chart(
-    df: pd.DataFrame, category: str, value: str, title: str, value_format: str = COUNT_FORMAT
+    df: pd.DataFrame,
+    category: str,
+    value: str,
+    title: str,
+    heading: str,
+    about: str,
+    value_format: str = COUNT_FORMAT,
 ) -> None:
     """Horizontal bars, largest first: easier to read than a table of a few groups."""
     data = pd.DataFrame({"Grupp": df[category].astype(str), "Värde": numeric(df[value])})
@@ -248,7 +300,7 @@ def bar_chart(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("Grupp:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("Grupp:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
             x=alt.X(
                 "Värde:Q",
                 title=title,
@@ -261,13 +313,15 @@ def bar_chart(
             tooltip=["Grupp", alt.Tooltip("Värde:Q", format=value_format)],
         )
     )
-    show_chart(chart)
+    show_chart(chart, heading, about)
 
 
 def bars(
     long: pd.DataFrame,
     category: str,
     title: str,
+    heading: str,
+    about: str,
     value_format: str = COUNT_FORMAT,
     stacked: bool = False,
     nothing: str = NOTHING_TO_DRAW,
@@ -281,13 +335,18 @@ def bars(
     data = long.assign(**{category: categories})
     order = data["Serie"].unique().tolist()
     series = alt.Color(
-        "Serie:N", title=None, sort=order, legend=alt.Legend(orient="bottom", labelLimit=320)
+        "Serie:N", title=None, sort=order, legend=alt.Legend(orient="bottom", labelLimit=0)
     )
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{category}:N", sort=categories.unique().tolist(), title=None),
+            y=alt.Y(
+                f"{category}:N",
+                sort=categories.unique().tolist(),
+                title=None,
+                axis=alt.Axis(labelLimit=0),
+            ),
             x=alt.X(
                 "Värde:Q",
                 title=title,
@@ -299,7 +358,7 @@ def bars(
             **({} if stacked else {"yOffset": alt.YOffset("Serie:N", sort=order)}),
         )
     )
-    show_chart(chart)
+    show_chart(chart, heading, about)
 
 
 def number_ranges(numbers: list[int]) -> str:

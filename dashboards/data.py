@@ -11,6 +11,7 @@ and mtime, so a new publication shows at once and the run is never blocked by a 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,10 @@ OUTCOME_COUNTS = (
     "work_or_studies_exits",
 )
 SCB_COUNTS = ("both_sources", "only_case_system", "only_scb", "persons")
+THROUGHPUT_MARTS = {
+    "unit": "marts.throughput_times",
+    "municipality": "marts.municipality_throughput_times",
+}
 EXIT_REASON_MARTS = {
     "unit": "marts.exits_by_reason",
     "municipality": "marts.municipality_exits_by_reason",
@@ -257,12 +262,17 @@ def period_row(df: pd.DataFrame, period_label: str | None) -> pd.Series:
 
 
 def outcome_selector(f: Filters) -> tuple[str, str | None]:
-    """Which outcomes row answers the filters: the marts break down by one dimension at a time."""
-    if f.gender is not None:
-        return "gender", f.gender
-    if f.age_band is not None:
-        return "age_band", f.age_band
-    if f.municipality is not None and f.unit == ALL_UNITS:
+    """Which outcomes row answers the filters: the mart breaks down by one dimension at a
+    time within a unit, so it has one person group (a gender or an age band) of a unit, or a
+    municipality, never both. When no row answers every filter, the row for the place
+    (municipality, unit or insats) answers for everyone there, so all of a page's figures
+    describe the same persons and the page says which person filters it leaves out."""
+    people = (("gender", f.gender), ("age_band", f.age_band))
+    chosen = [(key, value) for key, value in people if value is not None]
+    in_municipality = f.municipality is not None and f.unit == ALL_UNITS
+    if len(chosen) == 1 and not in_municipality:
+        return chosen[0]
+    if in_municipality:
         return "municipality_name", f.municipality
     return "total", None
 
@@ -290,6 +300,64 @@ def outcomes(wh: Warehouse, f: Filters, dimension: str) -> pd.DataFrame:
     df = _outcomes(wh, f.insats, f.unit, f.period_type, dimension)
     df = df[df["period_label"] == f.period_label].drop(columns="period_label")
     return protected(wh, df.reset_index(drop=True), "outcomes")
+
+
+def for_everyone(f: Filters) -> Filters:
+    """The filters without the person filters: the place and period only."""
+    return dataclasses.replace(f, gender=None, age_band=None)
+
+
+TREND_TERTIALS = 6
+
+
+def last_tertials(wh: Warehouse, f: Filters, count: int = TREND_TERTIALS) -> pd.DataFrame:
+    """The `count` tertials ending by the end of the chosen period, oldest first."""
+    rows = periods(wh)
+    chosen = period_row(rows[rows["period_type"] == f.period_type], f.period_label)
+    tertials = rows[rows["period_type"] == "tertial"]
+    if not chosen.empty:
+        tertials = tertials[tertials["period_end"] <= chosen["period_end"]]
+    return tertials.tail(count).reset_index(drop=True)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def insats_trend(wh: Warehouse, f: Filters) -> pd.DataFrame:
+    """Exits and goal shares per insats (each one, or the chosen) over the last six tertials,
+    for the outcomes row that answers the filters (`outcome_selector`), masked."""
+    dimension, value = outcome_selector(f)
+    tertials = last_tertials(wh, f)
+    df = _query(
+        wh,
+        f"""
+        select insats, period_label, period_start, {counted(*OUTCOME_COUNTS)}, goal_share,
+            work_or_studies_share
+        from marts.outcomes
+        where (case when ? = '{ALL_INSATSER}' then insats <> ? else insats = ? end)
+            and unit = ? and period_type = 'tertial' and dimension = ?
+            and (? is null or dimension_value = ?)
+            and period_label in (select unnest(?::varchar[]))
+        order by period_start, insats
+        """,
+        [
+            f.insats,
+            ALL_INSATSER,
+            f.insats,
+            f.unit,
+            dimension,
+            value,
+            value,
+            tertials["period_label"].tolist(),
+        ],
+    )
+    return protected(wh, df, "outcomes")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def targets(wh: Warehouse) -> pd.DataFrame:
+    """Every insats's numeric targets from the configuration (marts.insats_targets)."""
+    return _query(
+        wh, "select insats, figure_id, target from marts.insats_targets order by insats, 2"
+    )
 
 
 def outcome_trend(wh: Warehouse, f: Filters) -> pd.DataFrame:
@@ -345,17 +413,19 @@ def exits_by_reason(wh: Warehouse, f: Filters) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def throughput(wh: Warehouse, f: Filters) -> pd.DataFrame:
     """Genomströmningstid per period of the chosen type (the 12 months ending with each),
-    oldest first up to the chosen period, masked on few exits."""
+    oldest first up to the chosen period, masked on few exits; for a municipality the
+    exits of the episodes there (marts.municipality_throughput_times)."""
+    family, column, group = scope_filter(f)
     df = _query(
         wh,
         f"""
         select period_label, period_start, period_end, window_start, window_end,
             {counted("throughput_exits")}, mean_months, median_months
-        from marts.throughput_times
-        where insats = ? and unit = ? and period_type = ?
+        from {THROUGHPUT_MARTS[family]}
+        where insats = ? and {column} = ? and period_type = ?
         order by period_start
         """,
-        [f.insats, f.unit, f.period_type],
+        [f.insats, group, f.period_type],
     )
     return protected(wh, _up_to(df, f.period_label), "throughput_times")
 

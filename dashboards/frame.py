@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -21,6 +22,10 @@ from pipelines import disclosure
 STATE_KEY = "frame"
 EVERYONE = "*"  # the "no restriction" choice; a None value would show as an empty box
 LOCAL_TIME = ZoneInfo("Europe/Stockholm")
+PRINT_STYLE = Path(__file__).with_name("print.css")
+# Streamlit serves <html lang="en"> and has no option for it; screen readers and
+# hyphenation need the page's real language, so the document is told once it loads.
+SWEDISH_DOCUMENT = "<script>document.documentElement.lang = 'sv';</script>"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,12 @@ class Frame:
 def current() -> Frame:
     """The frame the router drew for this run."""
     return st.session_state[STATE_KEY]
+
+
+def document() -> None:
+    """The page is Swedish (lang="sv") and prints without sidebar, header and buttons."""
+    st.html(PRINT_STYLE)
+    st.sidebar.html(SWEDISH_DOCUMENT, unsafe_allow_javascript=True)
 
 
 def draw(wh: data.Warehouse) -> Frame:
@@ -207,6 +218,8 @@ def not_applied(f: data.Filters, honoured: set[str], what: str, unit_applies: bo
         "gender": ("Kön", label("genders", f.gender)),
         "age_band": ("Åldersgrupp", f.age_band),
     }
+    if unit_applies and f.unit != data.ALL_UNITS:
+        honoured = honoured | {"municipality"}  # the unit lies in the chosen municipality
     chosen = {key: value for key, value in names.items() if value[1]}
     ignored = [f"{name} ({value})" for key, (name, value) in chosen.items() if key not in honoured]
     if ignored:

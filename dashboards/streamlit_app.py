@@ -37,6 +37,7 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+frame.document()
 warehouse = data.locate()
 if warehouse is None:
     st.title("Finsam uppföljning")

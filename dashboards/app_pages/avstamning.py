@@ -9,12 +9,14 @@ from dashboards.components import (
     column_names,
     definition,
     figure_definitions,
+    labels,
     show_chart,
     table,
 )
 from dashboards.frame import applied_filters, current
 
 STATUSES = ["both_sources", "only_case_system", "only_scb"]
+STATUS_COLOURS = labels()["reconciliation_colours"]  # a match is never red
 
 frame = current()
 f = frame.filters
@@ -41,17 +43,29 @@ else:
     bars = projects.melt(id_vars="esf_project", value_vars=STATUSES, var_name="status")
     bars["Antal"] = data.numeric(bars["value"])
     bars["Status"] = bars["status"].map(column_names())
+    names = [column_names()[status] for status in STATUSES]
     chart = (
         alt.Chart(bars.dropna(subset=["Antal"]))
         .mark_bar()
         .encode(
-            y=alt.Y("esf_project:N", title="ESF-projekt"),
+            y=alt.Y("esf_project:N", title="ESF-projekt", axis=alt.Axis(labelLimit=0)),
             x=alt.X("Antal:Q", title="Personer", stack="zero"),
-            color=alt.Color("Status:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "Status:N",
+                title=None,
+                sort=names,
+                scale=alt.Scale(domain=names, range=[STATUS_COLOURS[s] for s in STATUSES]),
+                legend=alt.Legend(orient="bottom", labelLimit=0),
+            ),
             tooltip=["esf_project", "Status", alt.Tooltip("value:N", title="Personer")],
         )
     )
-    show_chart(chart)
+    show_chart(
+        chart,
+        "Ärendesystem mot SCB per ESF-projekt",
+        "Personer som finns i båda källorna, bara i ärendesystemet eller bara hos SCB. "
+        "Grönt stämmer; orange och rött är avvikelser att utreda.",
+    )
     table(projects, "avstämning mot SCB")
 definition(figure_definitions(*STATUSES))
 

@@ -102,7 +102,14 @@ if summary.empty:
 else:
     overview = field_labels(summary)
     per_field = overview.groupby("field", dropna=False)["findings"].sum().reset_index()
-    bar_chart(per_field, "field", "findings", "Öppna avvikelser")
+    bar_chart(
+        per_field,
+        "field",
+        "findings",
+        "Öppna avvikelser",
+        "Öppna avvikelser per fält",
+        "Antal öppna avvikelser i senaste kontrollen per fält, flest först.",
+    )
     st.markdown("**Per handläggare**")
     table(per_caseworker(summary), "avvikelser per handläggare", {"oldest_since_date": "date"})
     st.markdown("**Per handläggare och fält**")

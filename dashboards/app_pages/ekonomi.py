@@ -10,6 +10,7 @@ from dashboards.components import (
     definition,
     figure_definitions,
     figure_label,
+    latest_first,
     line_chart,
     metric,
     show_chart,
@@ -87,7 +88,11 @@ chart = (
         tooltip=["cost_line", "Belopp", alt.Tooltip("kr:Q", format=",.0f")],
     )
 )
-show_chart(chart)
+show_chart(
+    chart,
+    f"Budget, utfall och prognos per kostnadsslag, {as_of}",
+    "Årets budget, utfall hittills och helårsprognos i kronor för varje kostnadsslag.",
+)
 table(
     lines, f"budget och prognos {as_of}", dict.fromkeys(AMOUNTS, "kr") | {"forecast_date": "date"}
 )
@@ -97,7 +102,14 @@ st.subheader(f"Förbrukning under {year}")
 burn = data.burn(frame.wh, f.insats, int(year))
 burn = burn[burn["as_of_date"].dt.date <= as_of]
 burn["Månad"] = pd.to_datetime(burn["as_of_date"]).dt.strftime("%Y-%m")
-line_chart(burn, "Månad", ["actual_to_date", "budget_at_even_pace", "full_year_forecast"], "kr")
+line_chart(
+    burn,
+    "Månad",
+    ["actual_to_date", "budget_at_even_pace", "full_year_forecast"],
+    "kr",
+    f"Förbrukning under {year}",
+    "Utfall hittills vid varje månadsslut mot budget i jämn takt och helårsprognos.",
+)
 definition(figure_definitions("actual_to_date", "budget_at_even_pace"))
 
 st.subheader("Kostnad per deltagare")
@@ -108,9 +120,16 @@ if costs.empty:
         "insats, inte per enhet eller kommun. Välj Alla enheter och alla kommuner."
     )
 else:
-    line_chart(costs, "period_label", ["cost_per_served", "cost_per_goal"], "kr")
+    line_chart(
+        costs,
+        "period_label",
+        ["cost_per_served", "cost_per_goal"],
+        "kr",
+        "Kostnad per deltagare",
+        "Periodens kostnad per deltagare som fick stöd och per avslut i mål.",
+    )
     table(
-        costs.drop(columns="period_start"),
+        latest_first(costs).drop(columns="period_start"),
         f"kostnad per deltagare {f.period_type}",
         {"cost": "kr", "cost_per_served": "kr", "cost_per_goal": "kr"},
     )

@@ -52,7 +52,12 @@ def matrix(df: pd.DataFrame, title: str) -> None:
     )
     rows = df["before"].nunique()
     # The height includes the slanted labels under the matrix (about 170 px).
-    show_chart((heat + text).properties(title=title, height=170 + 34 * max(rows, 3)))
+    show_chart(
+        (heat + text).properties(height=170 + 34 * max(rows, 3)),
+        title,
+        "Personer per försörjning vid inskrivning (rader) och vid avslut (kolumner), "
+        "för periodens avslut.",
+    )
 
 
 for kind, (title, noun) in KINDS.items():

@@ -15,7 +15,7 @@ from dashboards.components import (
     metric,
     table,
 )
-from dashboards.frame import applied_filters, current, honoured_person_filters
+from dashboards.frame import applied_filters, current, honoured_person_filters, not_applied
 
 BREAKDOWNS = [
     "gender",
@@ -40,8 +40,10 @@ frame = current()
 f = frame.filters
 st.title("Resultat")
 st.markdown("**Hur slutade deltagarna, hur många nådde målet, och skiljer det mellan grupper?**")
+dimension, _ = data.outcome_selector(f)
+in_municipality = {"municipality"} if dimension == "municipality_name" else set()
 applied_filters(
-    f, {"municipality"} | honoured_person_filters(f), "avslutsorsakerna och uppdelningarna"
+    f, {"unit"} | in_municipality | honoured_person_filters(f), "nyckeltalen och andel i mål"
 )
 
 trend = data.outcome_trend(frame.wh, f)
@@ -81,15 +83,32 @@ definition(
 left, right = st.columns(2)
 with left:
     st.subheader("Avslut per orsak")
+    not_applied(f, {"unit", "municipality"}, "avsluten per orsak")
     reasons = data.exits_by_reason(frame.wh, f)
-    bar_chart(reasons, "exit_reason", "exits", figure_label("exits_by_reason"))
+    bar_chart(
+        reasons,
+        "exit_reason",
+        "exits",
+        figure_label("exits_by_reason"),
+        f"Avslut per orsak, {f.period_label}",
+        "Antal avslut under perioden per avslutsorsak, flest först.",
+    )
     table(reasons, f"avslut per orsak {f.period_label}")
 with right:
     st.subheader("Andel i mål över tid")
-    line_chart(trend, "period_label", ["goal_share", "work_or_studies_share"], "Andel", ".0%")
+    line_chart(
+        trend,
+        "period_label",
+        ["goal_share", "work_or_studies_share"],
+        "Andel",
+        "Andel i mål över tid",
+        "Andel av periodens avslut som nådde målet, och som gick till arbete eller studier.",
+        ".0%",
+    )
     st.caption("Perioder med färre än 5 avslut visas inte.")
 
 st.subheader("Uppdelat på grupper")
+not_applied(f, {"unit"}, "uppdelningarna på grupper")
 tabs = st.tabs([labels()["dimensions"][d] for d in BREAKDOWNS])
 for tab, dimension in zip(tabs, BREAKDOWNS, strict=True):
     with tab:
@@ -99,5 +118,13 @@ for tab, dimension in zip(tabs, BREAKDOWNS, strict=True):
         if groups.empty:
             st.info("Inga avslut i perioden.")
             continue
-        bar_chart(groups, "dimension_value", "goal_share", figure_label("goal_share"), ".0%")
+        bar_chart(
+            groups,
+            "dimension_value",
+            "goal_share",
+            figure_label("goal_share"),
+            f"Andel i mål per {labels()['dimensions'][dimension].lower()}, {f.period_label}",
+            "Andel av gruppens avslut under perioden som nådde målet, högst först.",
+            ".0%",
+        )
         table(groups, f"resultat per {dimension} {f.period_label}", SHARE_FORMATS)

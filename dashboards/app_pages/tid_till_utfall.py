@@ -10,32 +10,46 @@ from dashboards.components import (
     figure_definitions,
     label,
     labels,
+    latest_first,
     line_chart,
     show_chart,
     table,
 )
-from dashboards.frame import applied_filters, current
+from dashboards.frame import applied_filters, current, not_applied
 
 frame = current()
 f = frame.filters
 st.title("Tid till utfall")
 st.markdown("**Hur länge är deltagarna inskrivna, och hur snabbt når de avslut eller mål?**")
-applied_filters(f, {"gender", "age_band"}, "genomströmningstiden")
+applied_filters(f, {"unit", "municipality"}, "genomströmningstiden")
 
 st.subheader("Genomströmningstid")
 times = data.throughput(frame.wh, f)
 if times.empty:
     st.info("Inga avslut att beräkna genomströmningstid på för urvalet.")
 else:
-    line_chart(times, "period_label", ["mean_months", "median_months"], "Månader", ",.1f")
+    line_chart(
+        times,
+        "period_label",
+        ["mean_months", "median_months"],
+        "Månader",
+        "Genomströmningstid",
+        "Medel- och mediantid i månader från inskrivning till avslut, avhopp borträknade.",
+        ",.1f",
+    )
     st.caption(
         "Varje punkt avser avsluten under de tolv månader som slutar med perioden "
         "(kolumnerna fönsterstart och fönsterslut)."
     )
     table(
-        times.drop(columns=["period_start", "period_end"]),
+        latest_first(times).drop(columns=["period_start", "period_end"]),
         f"genomströmningstid {f.period_type}",
-        {"mean_months": "months", "median_months": "months"},
+        {
+            "mean_months": "months",
+            "median_months": "months",
+            "window_start": "date",
+            "window_end": "date",
+        },
     )
 definition(figure_definitions("mean_months", "median_months"))
 
@@ -60,6 +74,12 @@ with right:
         format_func=lambda d: labels()["dimensions"].get(d, d),
         key="km_dimension",
     )
+not_applied(
+    f,
+    {dimension} & {key for key in ("gender", "age_band") if getattr(f, key)},
+    "kurvorna för tid till utfall",
+    unit_applies=False,
+)
 curves = data.survival(frame.wh, f.insats, dimension, outcome) if dimension else pd.DataFrame()
 chosen = {"gender": f.gender, "age_band": f.age_band}.get(dimension)
 if chosen is not None:
@@ -93,7 +113,11 @@ else:
             alt.Tooltip("Övre:Q", title="95 % övre", format=".0%"),
         ],
     )
-    show_chart(band + line)
+    show_chart(
+        band + line,
+        f"Tid till {labels()['outcomes'].get(outcome, outcome).lower()}",
+        "Andel som nått utfallet, månad för månad efter inskrivningen, med 95 % osäkerhetsband.",
+    )
     table(
         curves,
         f"tid till {outcome} per {dimension}",

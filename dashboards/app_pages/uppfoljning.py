@@ -20,6 +20,7 @@ from dashboards.components import (
     figure_label,
     label,
     labels,
+    latest_first,
     long_form,
     metric,
     number_ranges,
@@ -161,9 +162,12 @@ def curve_chart(curves: pd.DataFrame, cohorts: list[str]) -> None:
                 alt.Tooltip("Andel:Q", format=".0%"),
             ],
         )
-        .properties(title="Andel självförsörjande per månad efter avslut, per kohort")
     )
-    show_chart(chart)
+    show_chart(
+        chart,
+        "Andel självförsörjande per månad efter avslut, per kohort",
+        "Andel av kohorten utan offentlig försörjning varje månad efter avslutsmånaden.",
+    )
 
 
 def curves_section(cohorts: list[str], dimension: str) -> list[str]:
@@ -181,7 +185,7 @@ def curves_section(cohorts: list[str], dimension: str) -> list[str]:
     curve_chart(curves, chosen)
     say_not_mature(not_mature_months(curves, "self_supporting_share"))
     cohort_table(
-        curves.drop(columns=GRAIN),
+        latest_first(curves).drop(columns=GRAIN),
         f"självförsörjande per månad {f.period_type} {f.period_label}",
         "follow_up_status",
     )
@@ -205,7 +209,14 @@ def sources_section() -> None:
             "Värde": data.numeric(sources["persons"]),
         }
     ).dropna()
-    cohort_bars(long, "Månad", "Personer", stacked=True)
+    cohort_bars(
+        long,
+        "Månad",
+        "Personer",
+        f"Försörjningskälla efter avslut, kohort {f.period_label}",
+        "Personer per försörjningskälla och omfattning månad 6, 12 och 24 efter avslut.",
+        stacked=True,
+    )
     mature = set(sources.loc[sources["persons"] != IMMATURE, "months_after"])
     if immature := sorted(set(MONTHS) - mature):
         say_not_mature([f"{f.period_label} månad {number_ranges(immature)}"])
@@ -234,10 +245,17 @@ def returns_section(cohorts: list[str]) -> None:
         long_form(returns, "period_label", ["base", *RETURN_BANDS], mart),
         "period_label",
         "Personer",
+        "Återgång till offentlig försörjning",
+        "Personer som gick till arbete eller studier, och som fick offentlig försörjning "
+        "igen inom 6, 7–12 och 13–24 månader, per kohort.",
     )
     bands = {row["period_label"]: immature_bands(row) for row in returns.to_dict("records")}
     say_not_mature([f"{cohort} ({bands})" for cohort, bands in bands.items() if bands])
-    cohort_table(returns.drop(columns=GRAIN), f"återgång {f.period_type} {f.period_label}", mart)
+    cohort_table(
+        latest_first(returns).drop(columns=GRAIN),
+        f"återgång {f.period_type} {f.period_label}",
+        mart,
+    )
     definition(figure_definitions("return_base", *RETURN_BANDS.values()))
 
 
@@ -254,6 +272,9 @@ def payments_section() -> None:
         long_form(payments, "paying_party", columns, mart),
         "paying_party",
         "Kronor per deltagare",
+        f"Offentliga utbetalningar före och efter, kohort {f.period_label}",
+        "Kronor per deltagare och utbetalare, 12 månader före inskrivning och 12 månader "
+        "efter avslut.",
         ",.0f",
     )
     if (payments[list(data.PAYMENT_KRONOR)] == IMMATURE).any(axis=None):
@@ -281,7 +302,12 @@ def extent_section() -> None:
     extent = data.follow_up(frame.wh, f, mart)
     months = extent.assign(Månad=[f"Månad {k}" for k in extent["months_after"]])
     cohort_bars(
-        long_form(months, "Månad", list(EXTENT_OUTCOMES), mart), "Månad", "Personer", stacked=True
+        long_form(months, "Månad", list(EXTENT_OUTCOMES), mart),
+        "Månad",
+        "Personer",
+        f"Ersättningens omfattning efter avslut, kohort {f.period_label}",
+        "Personer vars ersättning upphört, sänkts eller är oförändrad månad 6 och 12 efter avslut.",
+        stacked=True,
     )
     say_not_mature(not_mature_months(extent, "ended"))
     cohort_table(
@@ -325,7 +351,12 @@ def breakdown_section(dimension: str) -> None:
                 }
             )
             cohort_bars(
-                shares.dropna(), "dimension_value", figure_label("self_supporting_share"), ".0%"
+                shares.dropna(),
+                "dimension_value",
+                figure_label("self_supporting_share"),
+                f"{title} per {labels()['dimensions'][by].lower()}",
+                "Andel självförsörjande i varje grupp månad 6, 12 och 24 efter avslut.",
+                ".0%",
             )
         cohort_table(
             groups.drop(columns=["period_label", "period_start"]), f"{title} per {by}", mart

@@ -26,6 +26,7 @@ def insats_config() -> dict[str, Any]:
             "trial_days": spec["trial_days"],
             "esf_project": spec.get("esf_projects"),
             "projekt": spec["projekt"],
+            **({"targets": spec["targets"]} if spec.get("targets") else {}),
         }
         for name, spec in cal["insatser"].items()
     }

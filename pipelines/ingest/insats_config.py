@@ -18,7 +18,10 @@ from pipelines.ingest.schema import CASE_ENROLMENT_COLUMNS, CONFIG_TABLES
 
 DEFAULTS_FILE = Path(__file__).with_name("insats_defaults.yml")
 BUILT_IN_DEFAULTS: dict[str, Any] = yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
-INSATS_KEYS = set(BUILT_IN_DEFAULTS) | {"esf_project", "projekt"}
+INSATS_KEYS = set(BUILT_IN_DEFAULTS) | {"esf_project", "projekt", "targets"}
+# Figures an insats may set a numeric target for (`targets:`), each a share 0..1: the
+# dashboard shows the result against it.
+TARGET_FIGURES = ("goal_share", "work_or_studies_share")
 TOP_LEVEL_KEYS = {"forbund", "units", "defaults", "insatser", "stated_figures", "quality", "ingest"}
 STATED_FIGURE_KEYS = {"insats", "unit", "figure", "period_from", "period_to"}
 
@@ -75,6 +78,19 @@ def _esf_projects(path: Path, key: str, value: Any) -> dict[str, str | None]:
     raise _fail(path, f"{key}.esf_project", "ska vara null, ett projektnummer eller en mappning")
 
 
+def _targets(path: Path, key: str, value: Any) -> dict[str, float]:
+    """Figure id -> the insats's target for it (a share 0..1); none when not set."""
+    targets = _mapping(path, f"{key}.targets", value)
+    for figure, target in targets.items():
+        if figure not in TARGET_FIGURES:
+            raise _fail(
+                path, f"{key}.targets.{figure}", f"okänt nyckeltal, välj bland {TARGET_FIGURES}"
+            )
+        if isinstance(target, bool) or not isinstance(target, int | float) or not 0 <= target <= 1:
+            raise _fail(path, f"{key}.targets.{figure}", "ska vara en andel mellan 0 och 1")
+    return {figure: float(target) for figure, target in targets.items()}
+
+
 def goal_definition(values: dict[str, Any]) -> str:
     """The goal share's definition in the words the reports print beside it."""
     goals = " eller ".join(values["goal_reasons"])
@@ -119,12 +135,14 @@ def _defaults_row(defaults: dict[str, Any]) -> tuple:
 
 
 def _insats_rows(path: Path, defaults: dict[str, Any], document: dict[str, Any]) -> tuple:
-    insatser, esf_rows = [], []
+    insatser, esf_rows, target_rows = [], [], []
     for insats, own in _mapping(path, "insatser", document.get("insatser")).items():
         key = f"insatser.{insats}"
         values = _check_insats(path, key, {**defaults, **_mapping(path, key, own)})
         projects = _esf_projects(path, key, values.get("esf_project"))
         esf_rows += [(project, insats, unit) for project, unit in projects.items()]
+        targets = _targets(path, key, values.get("targets"))
+        target_rows += [(insats, figure, target) for figure, target in targets.items()]
         projekt = values.get("projekt")
         insatser.append(
             (
@@ -141,7 +159,7 @@ def _insats_rows(path: Path, defaults: dict[str, Any], document: dict[str, Any])
                 goal_definition(values),
             )
         )
-    return insatser, esf_rows
+    return insatser, esf_rows, target_rows
 
 
 def _unit_rows(path: Path, document: dict[str, Any]) -> list[tuple]:
@@ -221,12 +239,13 @@ def read_config(path: Path) -> dict[str, list[tuple]]:
     if unknown:
         raise _fail(path, sorted(unknown)[0], "okänd nyckel")
     defaults = _defaults(path, document)
-    insatser, esf_projects = _insats_rows(path, defaults, document)
+    insatser, esf_projects, targets = _insats_rows(path, defaults, document)
     return {
         "insats_config": insatser,
         "insats_config_defaults": [_defaults_row(defaults)],
         "unit_municipalities": _unit_rows(path, document),
         "esf_projects": esf_projects,
+        "insats_targets": targets,
         "stated_figures": _stated_rows(path, document),
     }
 

@@ -203,6 +203,8 @@ CONFIG_TABLES: dict[str, dict[str, str]] = {
         "municipality_name": "VARCHAR",
     },
     "esf_projects": {"esf_project": "VARCHAR", "insats": "VARCHAR", "unit": "VARCHAR"},
+    # An insats's numeric target per figure (`targets:`), shown against the result.
+    "insats_targets": {"insats": "VARCHAR", "figure": "VARCHAR", "target": "DOUBLE"},
     "stated_figures": {
         "insats": "VARCHAR",
         "unit": "VARCHAR",

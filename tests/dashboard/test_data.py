@@ -307,3 +307,14 @@ def test_no_change_is_grey_without_an_arrow_and_a_change_keeps_its_colour() -> N
         MetricProto.MetricColor.GREEN,
         MetricProto.MetricDirection.DOWN,
     )
+
+
+def test_the_outcome_row_answers_every_filter_or_only_the_place() -> None:
+    """One person group of a unit, or a municipality; never a mix of a group and a place
+    the group row does not describe."""
+    assert data.outcome_selector(data.Filters(gender="K")) == ("gender", "K")
+    assert data.outcome_selector(data.Filters(gender="K", age_band="25-34")) == ("total", None)
+    in_osby = data.Filters(municipality="Osby", gender="K")
+    assert data.outcome_selector(in_osby) == ("municipality_name", "Osby")
+    unit_in_osby = data.Filters(municipality="Osby", unit="Osby", gender="K")
+    assert data.outcome_selector(unit_in_osby) == ("gender", "K")

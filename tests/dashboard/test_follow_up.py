@@ -83,7 +83,7 @@ def page_table(app: AppTest, *headings: str) -> pd.DataFrame:
 def chart_points(app: AppTest, title: str) -> pd.DataFrame:
     """The data a chart of the page draws, from the Vega-Lite element Streamlit sends."""
     for chart in app.get("vega_lite_chart"):
-        if json.loads(chart.proto.spec).get("title") == title:
+        if json.loads(chart.proto.spec)["title"]["text"] == title:
             return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
     raise AssertionError(f"no chart titled {title}")
 

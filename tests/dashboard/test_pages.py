@@ -161,7 +161,7 @@ def test_flow_table_equals_period_flows(app: AppTest, published: Path) -> None:
         [f.insats, f.unit, f.period_type],
     )
     table = app.dataframe[0].value
-    assert table["Period"].iloc[-1] == f.period_label
+    assert table["Period"].iloc[0] == f.period_label, "the latest period first"
     by_label = {
         label: (perturbed(active, active_key), perturbed(exited, exited_key))
         for label, active, active_key, exited, exited_key in expected
@@ -182,11 +182,11 @@ def test_throughput_trend_equals_mart(app: AppTest, published: Path) -> None:
         "select period_label, throughput_exits, mean_months from marts.throughput_times "
         "where insats = ? and unit = ? and period_type = ? and period_start <= "
         "(select max(period_start) from marts.throughput_times where period_type = ? "
-        "and period_label = ?) order by period_start",
+        "and period_label = ?) order by period_start desc",
         [f.insats, f.unit, f.period_type, f.period_type, f.period_label],
     )
     table = app.dataframe[0].value
-    assert list(table["Period"]) == [label for label, _, _ in expected]
+    assert list(table["Period"]) == [label for label, _, _ in expected], "latest first"
     mean_label = figure_label(published, "mean_months")
     for (_, row), (_, exits, mean) in zip(table.iterrows(), expected, strict=True):
         if exits >= 5:
@@ -434,9 +434,9 @@ def test_municipality_filter_shows_the_municipality_row(app: AppTest, published:
     show(app, "flode")
     assert any(f"Kommun {municipality}" in c.value for c in app.caption if "Urval" in c.value)
     table = app.dataframe[0].value
-    assert table["Period"].iloc[-1] == f.period_label
+    assert table["Period"].iloc[0] == f.period_label
     active_label = figure_label(published, "active_at_end")
-    assert digits(str(table[active_label].iloc[-1])) == shown(perturbed(active, key))
+    assert digits(str(table[active_label].iloc[0])) == shown(perturbed(active, key))
 
 
 def test_a_running_period_is_marked_preliminary(app: AppTest, published: Path) -> None:
