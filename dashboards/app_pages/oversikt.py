@@ -17,7 +17,13 @@ from dashboards.components import (
     show_chart,
     table,
 )
-from dashboards.frame import applied_filters, current, honoured_person_filters, not_applied
+from dashboards.frame import (
+    LOCAL_TIME,
+    applied_filters,
+    current,
+    honoured_person_filters,
+    not_applied,
+)
 
 FIGURES = [  # figure id (catalogue), lower is better
     ("active_at_end", False),
@@ -57,6 +63,7 @@ def key_figures() -> None:
                     figure_format(key),
                     lower_is_better,
                 )
+    revised_figures(data.revisions(frame.wh, everyone))
     trend = data.outcome_trend(frame.wh, everyone)
     against_targets(data.period_row(trend, f.period_label))
     goal_definition = trend["goal_definition"].dropna()
@@ -77,6 +84,27 @@ def key_figures() -> None:
         }
     )
     table(rows, f"nyckeltal {f.period_label}")
+
+
+def revised_figures(revised: pd.DataFrame) -> None:
+    """Reviderad: the closed tertial's figures a later delivery changed, with the value the
+    tertial was first published with."""
+    if revised.empty:
+        return
+    first = pd.Timestamp(revised["first_published_at"].min())
+    first = (first if first.tzinfo else first.tz_localize("UTC")).tz_convert(LOCAL_TIME)
+    changes = "; ".join(
+        f"{figure_label(fid)} {fmt(now, figure_format(fid))} "
+        f"(tidigare {fmt(before, figure_format(fid))})"
+        for fid, now, before in zip(
+            revised["figure_id"], revised["now"], revised["before"], strict=True
+        )
+    )
+    st.warning(
+        f"**Reviderad:** {f.period_label} har ändrats av en senare leverans sedan tertialen "
+        f"först publicerades avslutad ({first:%Y-%m-%d}): {changes}.",
+        icon=":material/history:",
+    )
 
 
 def against_targets(result: pd.Series) -> None:

@@ -19,6 +19,8 @@ import duckdb
 import pytest
 from dagster_dbt import DbtCliResource
 
+from dashboards import data
+from dashboards.components import figure_format, figure_label, fmt
 from pipelines.bench.delivery import latest_delivery, next_ledger, redeliver
 from pipelines.definitions import defs
 from pipelines.defs.dbt.assets import profile_vars
@@ -28,6 +30,7 @@ from pipelines.defs.resources import WorkDatabase
 from pipelines.run import figure_change_lines
 from pipelines.settings import load_settings
 from tests.conftest import DemoRun, point_environment
+from tests.dashboard.conftest import open_app
 
 pytestmark = pytest.mark.slow
 
@@ -145,11 +148,13 @@ def test_a_night_with_a_ledger_alone_rebuilds_only_the_ledgers_models(nights: Ni
     }
 
 
-def test_a_superseding_snapshot_rebuilds_the_case_models_only(nights: Nights) -> None:
+def test_a_superseding_snapshot_rebuilds_what_the_dropped_cases_touch(nights: Nights) -> None:
+    """The case models, and the follow-up models: a dropped case takes its person's consent
+    with it, so ingest purged their income-support rows. Not the ledger's."""
     assert nights.snapshot_night.success
     rebuilt = _rebuilt(nights.snapshot_night)
-    assert {"stg_raw__case_enrolments", "period_flows"} <= rebuilt
-    assert not rebuilt & {"stg_raw__ledger_transactions", "stg_raw__income_support_extracts"}
+    assert {"stg_raw__case_enrolments", "period_flows", "support_panel"} <= rebuilt
+    assert not rebuilt & {"stg_raw__ledger_transactions", "int_ledger_costs_mapped"}
 
 
 def test_the_nights_build_what_a_full_build_builds(nights: Nights, tmp_path: Path) -> None:
@@ -200,3 +205,34 @@ def test_a_closed_tertial_the_night_changed_is_revised_with_both_values(nights: 
     )
     assert lines[0].startswith("Ändrade tertialsiffror: ")
     assert any("(reviderad)" in line for line in lines[1:])
+
+
+def _revised_tertial(warehouse: Path) -> tuple[str, str]:
+    """A closed tertial of a whole insats whose shown figures the night changed."""
+    wh = data.Warehouse(str(warehouse), warehouse.stat().st_mtime)
+    rows = duckdb.connect(str(warehouse), read_only=True).execute(
+        "select distinct insats, period_label from marts.tertial_figure_revisions "
+        "where is_revised and unit = 'Alla enheter' order by all"
+    )
+    for insats, period in rows.fetchall():
+        chosen = data.Filters(insats=insats, period_type="tertial", period_label=period)
+        if not data.revisions(wh, chosen).empty:
+            return insats, period
+    raise AssertionError("no revision shows once protected")
+
+
+def test_the_dashboard_shows_reviderad_with_both_values(
+    nights: Nights, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    insats, period = _revised_tertial(nights.warehouse)
+    wh = data.Warehouse(str(nights.warehouse), nights.warehouse.stat().st_mtime)
+    revised = data.revisions(wh, data.Filters(insats=insats, period_label=period))
+    app = open_app(nights.warehouse, monkeypatch)
+    app.selectbox(key="filter_insats").set_value(insats).run()
+    app.selectbox(key="filter_period").set_value(period).run()
+    [warning] = [w.value for w in app.warning if "Reviderad" in w.value]
+    for figure_id, now, before in revised[["figure_id", "now", "before"]].itertuples(index=False):
+        kind = figure_format(figure_id)
+        assert (
+            f"{figure_label(figure_id)} {fmt(now, kind)} (tidigare {fmt(before, kind)})" in warning
+        )

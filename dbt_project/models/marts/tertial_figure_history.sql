@@ -8,12 +8,15 @@
 
 {%- set flow_figures = ['active_at_start', 'enrolled', 'exited', 'dropouts',
     'active_at_end', 'served', 'queue_at_end'] -%}
-{#- Shares carry their base's cell key: the count the views protect them by. -#}
+{#- Outcome figures with their cell keys; shares have none (the views protect a share
+    through its basis counts, which are kept beside it). -#}
 {%- set outcome_figures = {
+    'exits': 'exits_cell_key',
     'goal_share_base': 'goal_share_base_cell_key',
     'goal_exits': 'goal_exits_cell_key',
-    'goal_share': 'goal_share_base_cell_key',
-    'work_or_studies_share': 'exits_cell_key',
+    'work_or_studies_exits': 'work_or_studies_exits_cell_key',
+    'goal_share': none,
+    'work_or_studies_share': none,
 } -%}
 
 with
@@ -53,7 +56,7 @@ current_figures as (
         flows.is_partial,
         '{{ figure }}' as figure_id,
         cast(outcomes.{{ figure }} as double) as figure_value,
-        outcomes.{{ cell_key }} as cell_key
+        {{ 'outcomes.' ~ cell_key if cell_key else 'cast(null as integer)' }} as cell_key
     from outcomes
     inner join flows
         on
