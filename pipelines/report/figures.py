@@ -234,21 +234,13 @@ def _check_scope(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> None
 
 def _macro_rows(con: duckdb.DuckDBPyConnection, macro: str, params: list) -> list[dict]:
     """Rows of one of dbt's table macros for (insats, unit, date_from, date_to)."""
-    if not _has_macro(con, macro):
+    try:
+        return _records(con, f"select * from marts.{macro}($1, $2, $3, $4)", params)
+    except duckdb.CatalogException as error:
         raise ReportError(
             f"lagret saknar marts.{macro} (dbt-körningen skapade inte makrot)",
             f"the warehouse lacks marts.{macro} (the dbt run did not create the macro)",
-        )
-    return _records(con, f"select * from marts.{macro}($1, $2, $3, $4)", params)
-
-
-def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from duckdb_functions() where schema_name = 'marts' "
-        "and function_name = $1",
-        [name],
-    ).fetchone()
-    return bool(row and row[0])
+        ) from error
 
 
 def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:

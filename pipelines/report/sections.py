@@ -262,18 +262,25 @@ def _trend(report: dict) -> Section:
 
 
 def _breakdown(report: dict, dimension: str) -> Section:
-    """One breakdown: a row per value, the flow figures as columns, every count perturbed."""
+    """One breakdown: a row per value, the flow figures as columns, every count perturbed
+    by its cell key (one frame for the table: the method works on columns)."""
     counts, keys = report["breakdowns"][dimension], report["cell_keys"]["breakdowns"][dimension]
     values = list(dict.fromkeys(value for key in GENDER_KEYS for value in counts[key]))
-    rows = [
-        [
-            value,
-            *(perturbed(counts[key].get(value, 0), keys[key].get(value, 0)) for key in GENDER_KEYS),
-        ]
+    entries = [
+        (
+            {key: counts[key].get(value, 0) for key in GENDER_KEYS},
+            {key: keys[key].get(value, 0) for key in GENDER_KEYS},
+        )
         for value in values
     ]
+    shown_rows = protected(report, entries, {key: key for key in GENDER_KEYS})
+    rows = [
+        [value, *(shown[key] for key in GENDER_KEYS)]
+        for value, shown in zip(values, shown_rows, strict=True)
+    ]
     columns = [BREAKDOWN_TITLES[dimension], *(label(report, key) for key in GENDER_KEYS)]
-    return Section(BREAKDOWN_TITLES[dimension], columns, rows, chart="rows")
+    notes = [] if rows else ["Inga deltagare under perioden."]
+    return Section(BREAKDOWN_TITLES[dimension], columns, rows, notes, chart="rows")
 
 
 def _comment(report: dict) -> list[Section]:

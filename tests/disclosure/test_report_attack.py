@@ -51,6 +51,7 @@ from pipelines.report.sections import (
     RETURNS_TITLE,
     STATUS_TITLE,
 )
+from pipelines.spreadsheet_safety import neutralise
 from tests.dashboard.conftest import query
 from tests.disclosure.attack import (
     THRESHOLD,
@@ -152,16 +153,22 @@ def report_view(report: dict, tables: dict) -> tuple[list[Cell], list[Relation]]
         cells += parts
         relations.append(total(parts, flows[key]))
     for dimension in BREAKDOWNS:
-        table = tables[BREAKDOWN_TITLES[dimension]]
+        table = tables.get(BREAKDOWN_TITLES[dimension], {})  # no table for nobody
         for index, key in enumerate(GENDER_KEYS):
             parts = [
-                Cell(f"{dimension}.{key}.{value}", count, table[value][index])
+                # The workbook quotes a label a spreadsheet would evaluate (`-24`).
+                Cell(f"{dimension}.{key}.{value}", count, labelled_row(table, value)[index])
                 for value, count in report["breakdowns"][dimension][key].items()
             ]
             cells += parts
-            relations.append(total(parts, flows[key]))
+            relations += [total(parts, flows[key])] if parts else []
     follow_up_cells, follow_up_relations = follow_up_view(report, tables)
     return cells + follow_up_cells, relations + follow_up_relations
+
+
+def labelled_row(table: Mapping[str, list[object]], label: str) -> list[object]:
+    """A row by its label as the data names it, in Markdown or quoted in the workbook."""
+    return table[label] if label in table else table[neutralise(label)]
 
 
 def unstated(name: str, true: int) -> Cell:

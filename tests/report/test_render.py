@@ -12,10 +12,11 @@ from python_calamine import CalamineWorkbook
 
 from pipelines.disclosure import IMMATURE, MASK, perturbed
 from pipelines.figure_catalog import seed_catalog, seed_glossary
+from pipelines.report import render_pdf
 from pipelines.report.figures import EXIT_COUNT_KEYS, FLOW_KEYS, report_definitions, small_cells
 from pipelines.report.render_markdown import render_markdown
 from pipelines.report.render_xlsx import render_xlsx
-from pipelines.report.sections import months_in_words, swedish_number
+from pipelines.report.sections import TREND_TITLE, months_in_words, sections, swedish_number
 from tests.report.expected import SHEETS
 from tests.spreadsheet_payloads import PAYLOADS, inert, workbook_texts
 
@@ -543,3 +544,71 @@ def test_workbook_has_the_follow_up_sheet_with_protected_counts(
     ]
     assert labelled["Ersättningen upphört"][1] == follow_up_count(report, "benefit_extent", "ended")
     assert labelled["Ersättningen upphört"][1] != 3
+
+
+def markdown_row(text: str, label: str, section: str = "") -> str:
+    """The first table row labelled `label` (after the heading `section`, if given)."""
+    lines = text.split(f"## {section}\n", 1)[1] if section else text
+    return next(line for line in lines.splitlines() if line.startswith(f"| {label} |"))
+
+
+def test_comparison_columns_show_each_period_protected(report: dict) -> None:
+    """Each column is the period's own published figures: its counts by its cell keys, its
+    share on its perturbed counts, its mean hidden on few persons."""
+    text = render_markdown(report)
+    assert "| Mått | Tertial 1 2024 | Föregående tertial | Samma tertial i fjol |" in text
+    served = [perturbed(report["served"], key("served"))] + [
+        perturbed(report["comparisons"][name]["served"], key(f"comparisons{name}.served"))
+        for name in ("previous", "a_year_earlier")
+    ]
+    assert (
+        markdown_row(text, "Deltagare i perioden")
+        == "| Deltagare i perioden | " + " | ".join(map(str, served)) + " |"
+    )
+    # Three exits in the throughput a year earlier: its mean is not shown.
+    assert markdown_row(text, "Genomströmningstid, medel (månader)").endswith(f"| {MASK} |")
+    assert "Föregående tertial: Tertial 3 2023, 2023-09-01 – 2023-12-31." in text
+
+
+def test_breakdowns_are_tables_of_perturbed_counts(report: dict) -> None:
+    text = render_markdown(report)
+    assert "## Remitterande aktör" in text and "## Försörjning vid inskrivning" in text
+    region = [
+        perturbed(count, key(f"breakdownsreferrer.{figure}.Region"))
+        for figure, count in (("enrolled", 1), ("active_at_end", 4), ("served", 5))
+    ]
+    assert markdown_row(text, "Region") == f"| Region | {region[0]} | {region[1]} | {region[2]} |"
+    assert region[0] in (0, 5) and region[1] in (0, 5)
+
+
+def test_tertials_without_figures_are_gaps_never_zeros(report: dict, tmp_path: Path) -> None:
+    """The trend's first two tertials have no figures: a dash in Markdown, a blank cell in
+    Excel (its chart shows blanks as gaps) and no bar in the PDF's chart."""
+    row = markdown_row(render_markdown(report), "Inskrivna under perioden", TREND_TITLE)
+    assert row.startswith("| Inskrivna under perioden | – | – | ")
+    path = tmp_path / "rapport.xlsx"
+    path.write_bytes(render_xlsx(report))
+    trend = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Sex tertial").to_python()
+    enrolled = next(row for row in trend if row[0] == "Inskrivna under perioden")
+    assert enrolled[1:3] == ["", ""] and enrolled[3] == perturbed(3, key("trendT1 2023.enrolled"))
+    section = next(s for s in sections(report) if s.title == TREND_TITLE)
+    chart = render_pdf.CHARTS[section.chart](section, {}).contents[0]
+    assert chart.data[0][:2] == [None, None] and chart.data[0][2] is not None
+
+
+def test_the_comment_opens_the_report_and_its_absence_is_stated(report: dict) -> None:
+    text = render_markdown(report)
+    assert text.index("## Kommentar från insatsen") < text.index("## Deltagarflöde")
+    assert "### Läget" in text and "- Ny handledare" in text
+    report["comment"] = {"file": "kommentarer/Samverkansteam Avesta/2024-T1.md", "text": None}
+    text = render_markdown(report)
+    assert (
+        "ingen kommentar för perioden (filen kommentarer/Samverkansteam Avesta/2024-T1.md)" in text
+    )
+
+
+def test_the_pdf_embeds_its_font(report: dict) -> None:
+    """The text is set in an embedded TrueType font, so å, ä, ö need no fonts where the PDF
+    is opened (tests/report/test_styrgrupp_report.py reads the text back)."""
+    content = render_pdf.render_pdf(report)
+    assert content.startswith(b"%PDF-") and b"/FontFile2" in content
