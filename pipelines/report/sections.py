@@ -72,7 +72,7 @@ BREAKDOWN_TITLES = {
     "referrer": "Remitterande aktör",
     "income_source_at_enrolment": "Försörjning vid inskrivning",
 }
-COMMENT_TITLE = "Kommentar från insatsen"
+COMMENT_TITLE = "Kommentar"
 COMPARISON_TITLE = "Nyckeltal jämfört med tidigare perioder"
 TREND_TITLE = "Flöde och resultat, sex tertial"
 # Comparison column headings when the report's period is a tertial, and otherwise.
@@ -289,7 +289,7 @@ def _comment(report: dict) -> list[Section]:
     if not comment:
         return []
     if not comment["text"]:
-        missing = f"Insatsen har ingen kommentar för perioden (filen {comment['file']})."
+        missing = f"Ingen kommentar för perioden (filen {comment['file']})."
         return [Section(COMMENT_TITLE, [], [], notes=[missing])]
     return [Section(COMMENT_TITLE, [], [], text=comment["text"])]
 

@@ -598,12 +598,12 @@ def test_tertials_without_figures_are_gaps_never_zeros(report: dict, tmp_path: P
 
 def test_the_comment_opens_the_report_and_its_absence_is_stated(report: dict) -> None:
     text = render_markdown(report)
-    assert text.index("## Kommentar från insatsen") < text.index("## Deltagarflöde")
+    assert text.index("## Kommentar") < text.index("## Deltagarflöde")
     assert "### Läget" in text and "- Ny handledare" in text
     report["comment"] = {"file": "kommentarer/Samverkansteam Avesta/2024-T1.md", "text": None}
     text = render_markdown(report)
     assert (
-        "ingen kommentar för perioden (filen kommentarer/Samverkansteam Avesta/2024-T1.md)" in text
+        "Ingen kommentar för perioden (filen kommentarer/Samverkansteam Avesta/2024-T1.md)" in text
     )
 
 
