@@ -32,6 +32,7 @@ from pipelines.report.periods import (
     period_name,
     previous,
     short_name,
+    tertial_code,
     tertials_ending_with,
 )
 
@@ -265,11 +266,13 @@ def _summary(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
     return figures, {key: int(summary[key + KEY]) for key in counts}
 
 
-def _period_entry(period: Period) -> dict[str, str]:
+def _period_entry(period: Period) -> dict[str, str | None]:
+    """A period's dates, its Swedish name and, for a tertial, `2024-T1` (else null)."""
     return {
         "period_from": period.start.isoformat(),
         "period_to": period.end.isoformat(),
         "period_name": period_name(period),
+        "tertial": tertial_code(period),
     }
 
 

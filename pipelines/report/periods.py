@@ -153,12 +153,17 @@ def short_name(period: Period) -> str:
     return period_name(period)
 
 
-def comment_name(period: Period) -> str:
-    """The comment file's name for the period: `2024-T1`, else `2024-01-01--2024-06-30`."""
+def tertial_code(period: Period) -> str | None:
+    """`2024-T1` for a tertial, as --tertial takes it; None for another period."""
     if period.tertial:
         year, number = period.tertial
         return f"{year}-T{number}"
-    return f"{period.start.isoformat()}--{period.end.isoformat()}"
+    return None
+
+
+def comment_name(period: Period) -> str:
+    """The comment file's name for the period: `2024-T1`, else `2024-01-01--2024-06-30`."""
+    return tertial_code(period) or f"{period.start.isoformat()}--{period.end.isoformat()}"
 
 
 def local_time(moment: datetime) -> str:

@@ -238,7 +238,7 @@ def _comparison(report: dict) -> Section:
         [label(report, key), *(cell(report, values, key) for values in columns_shown)]
         for key in COMPARISON_KEYS
     ]
-    headings = COMPARISON_HEADINGS[report["period_name"].startswith("Tertial")]
+    headings = COMPARISON_HEADINGS[report["tertial"] is not None]
     notes = [
         f"{headings[name]}: {entry['period_name']}, {entry['period_from']} – "
         f"{entry['period_to']}{_preliminary(entry)}."

@@ -32,6 +32,7 @@ def report() -> dict:
         "period_from": "2024-01-01",
         "period_to": "2024-04-30",
         "period_name": "Tertial 1 2024",
+        "tertial": "2024-T1",
         "published_at": "2024-05-03T00:14:00+00:00",
         "active_at_start": 120,
         "enrolled": 41,
