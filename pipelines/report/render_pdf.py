@@ -45,7 +45,8 @@ from pipelines.report.sections import (
 
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
 FONTS = {"ReportSans": "Vera.ttf", "ReportSans-Bold": "VeraBd.ttf", "ReportSans-It": "VeraIt.ttf"}
-WIDTH = A4[0] - 36 * mm
+# What a frame of A4 with 18 mm margins holds inside its 6 pt padding.
+WIDTH = A4[0] - 36 * mm - 12
 # Bars of one chart, in the order of its rows: calm colours that print in grey too.
 PALETTE = ["#1f4e79", "#6fa8dc", "#f6b26b", "#93c47d", "#8e7cc3", "#c27ba0"]
 
@@ -80,7 +81,7 @@ def _number(value: Cell) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _column_chart(section: Section, styles: dict) -> Flowable:
+def _column_chart(section: Section, styles: dict) -> list[Flowable]:
     """One group of bars per column (period), one bar per row (figure), and a legend."""
     drawing = Drawing(WIDTH, 62 * mm)
     chart = VerticalBarChart()
@@ -100,10 +101,10 @@ def _column_chart(section: Section, styles: dict) -> Flowable:
     ]
     drawing.add(chart)
     drawing.add(legend)
-    return drawing
+    return [drawing]
 
 
-def _row_chart(section: Section, styles: dict) -> Flowable:
+def _row_chart(section: Section, styles: dict) -> list[Flowable]:
     """One horizontal bar per row (value of the breakdown) of the last column's figure."""
     height = max(len(section.rows), 2) * 6 * mm + 12 * mm
     drawing = Drawing(WIDTH, height)
@@ -116,8 +117,7 @@ def _row_chart(section: Section, styles: dict) -> Flowable:
     chart.bars[0].fillColor = colors.HexColor(PALETTE[0])
     _style_axes(chart)
     drawing.add(chart)
-    caption = Paragraph(escape(f"Diagram: {section.columns[-1]}"), styles["note"])
-    return KeepTogether([caption, drawing])
+    return [Paragraph(escape(f"Diagram: {section.columns[-1]}"), styles["note"]), drawing]
 
 
 def _style_axes(chart: VerticalBarChart | HorizontalBarChart) -> None:
@@ -188,7 +188,7 @@ def _section(section: Section, styles: dict, level: int) -> list[Flowable]:
         flowables += _text(section.text, styles)
     if section.chart and section.rows:
         chart = CHARTS[section.chart](section, styles)
-        flowables = [KeepTogether([*flowables, chart]), Spacer(1, 4)]
+        flowables = [KeepTogether([*flowables, *chart]), Spacer(1, 4)]
     if section.rows:
         flowables.append(_table(section, styles))
     flowables += [Paragraph(escape(note), styles["note"]) for note in section.notes]
