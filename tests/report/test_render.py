@@ -593,7 +593,8 @@ def test_tertials_without_figures_are_gaps_never_zeros(report: dict, tmp_path: P
     enrolled = next(row for row in trend if row[0] == "Inskrivna under perioden")
     assert enrolled[1:3] == ["", ""] and enrolled[3] == perturbed(3, key("trendT1 2023.enrolled"))
     section = next(s for s in sections(report) if s.title == TREND_TITLE)
-    chart = render_pdf.CHARTS[section.chart](section, {}).contents[0]
+    [drawing] = render_pdf.CHARTS[section.chart](section, {})
+    chart = drawing.contents[0]
     assert chart.data[0][:2] == [None, None] and chart.data[0][2] is not None
 
 
