@@ -4,6 +4,7 @@ key, Swedish number formatting and the workbook's sheets, without a pipeline run
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -614,3 +615,14 @@ def test_the_pdf_embeds_its_font(report: dict) -> None:
     is opened (tests/report/test_styrgrupp_report.py reads the text back)."""
     content = render_pdf.render_pdf(report)
     assert content.startswith(b"%PDF-") and b"/FontFile2" in content
+
+
+def test_the_workbook_charts_the_trend_and_the_breakdowns(report: dict) -> None:
+    """Native Excel charts: the six tertials, kön and the three breakdowns."""
+    with zipfile.ZipFile(io.BytesIO(render_xlsx(report))) as workbook:
+        charts = [name for name in workbook.namelist() if name.startswith("xl/charts/chart")]
+        drawn = " ".join(workbook.read(name).decode("utf-8") for name in charts)
+    assert len(charts) == 5
+    for sheet in ("Sex tertial", "Kön", "Åldersgrupp", "Remitterande aktör"):
+        assert f"'{sheet}'!" in drawn or f"{sheet}!" in drawn
+    assert 'dispBlanksAs val="zero"' not in drawn  # blanks are gaps, Excel's default
