@@ -17,7 +17,7 @@ DEMO_SEED ?= 42
 DAGSTER_PORT ?= 3000
 DASHBOARD_PORT ?= 8501
 
-.PHONY: help setup manifest demo pipeline run test lint browser bench clean
+.PHONY: help setup manifest demo pipeline run test lint browser pdf-tools bench clean
 
 help:
 	@echo "make run       set up, generate the demo landing, run the pipeline, serve Dagster UI and dashboard"
@@ -68,8 +68,13 @@ run: demo pipeline
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# The PDF report's test reads the PDF back with poppler's pdftotext and pdftoppm (the PDF
+# itself needs no system fonts: it embeds the Vera font that ships with reportlab).
+pdf-tools:
+	@command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
+
 # Two workers (the machine's cores); tests/conftest.py schedules what shares a build together.
-test: manifest browser
+test: manifest browser pdf-tools
 	$(PY) -m pytest -n 2
 
 # sqlfluff's dbt templater compiles the project: against a throwaway work DB and target

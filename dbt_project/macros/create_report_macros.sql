@@ -9,7 +9,11 @@
     outcomes (total) and throughput_times, and the cost figures of cost_per_participant,
     each person count with its cell key (<count>_cell_key, Cell Key Method).
     period_summary_by_gender (same arguments) returns one row per gender with the flows
-    and their cell keys;
+    and their cell keys (null when not recorded);
+    period_flows_by_breakdown (same arguments) the same flows per dimension and
+    dimension_value of episode_breakdowns (kön, åldersgrupp, remitterande aktör,
+    försörjning vid inskrivning; a missing value named as in marts.outcomes), the values
+    of each dimension adding up to period_summary's flows;
     period_exits_by_reason (same arguments) one row per exit reason, as exits_by_reason;
     period_scb_reconciliation (same arguments) the SCB reconciliation of the period (no
     row when nobody was enrolled or reported), as scb_reconciliation_periods.
@@ -65,11 +69,24 @@
                 insats_name, unit_name, date_from, date_to
             ) as table
             select
-                gender, active_at_start, enrolled, exited, active_at_end, served,
-                active_at_start_cell_key, enrolled_cell_key, exited_cell_key,
+                dimension_value as gender, active_at_start, enrolled, exited, active_at_end,
+                served, active_at_start_cell_key, enrolled_cell_key, exited_cell_key,
                 active_at_end_cell_key, served_cell_key
-            from ({{ flows_by_gender(period_request, 'intermediate.int_enrolment_episodes_merged') }})
+            from ({{ flows_by_breakdown(
+                period_request, 'intermediate.int_enrolment_episodes_merged', {'gender': 'gender'}
+            ) }})
             order by gender;
+            create or replace macro marts.period_flows_by_breakdown(
+                insats_name, unit_name, date_from, date_to
+            ) as table
+            select
+                dimension, dimension_value, active_at_start, enrolled, exited, active_at_end,
+                served, active_at_start_cell_key, enrolled_cell_key, exited_cell_key,
+                active_at_end_cell_key, served_cell_key
+            from ({{ flows_by_breakdown(
+                period_request, 'intermediate.int_enrolment_episodes_merged', episode_breakdowns()
+            ) }})
+            order by dimension, served desc, dimension_value;
             create or replace macro marts.period_exits_by_reason(
                 insats_name, unit_name, date_from, date_to
             ) as table

@@ -1,27 +1,43 @@
 """The figures of one period report, read from the published warehouse into a plain dict.
 
 Every figure comes from a mart or from the table macros `marts.period_summary`,
-`marts.period_summary_by_gender`, `marts.period_exits_by_reason`, `marts.budget_status`
-and the `marts.period_follow_up_*` macros (Uppföljning efter avslut for the period's
-cohort windows), which share their definitions with the marts; this module only selects
-and arranges, so the report, the dashboard and an analyst's SQL always agree. Keys are the
-figure ids of the figure catalogue (`marts.figure_catalog`), whose labels, definitions and
-disclosure bases travel with the report under `figures`; the follow-up figures sit under
-`follow_up` by the keys of the JSON contract, mapped to figure ids below.
+`marts.period_summary_by_gender`, `marts.period_flows_by_breakdown`,
+`marts.period_exits_by_reason`, `marts.budget_status` and the `marts.period_follow_up_*`
+macros (Uppföljning efter avslut for the period's cohort windows), which share their
+definitions with the marts; this module only selects and arranges, so the report, the
+dashboard and an analyst's SQL always agree. The comparison with the previous period and
+the same period a year earlier calls `marts.period_summary` for those periods; the trend
+over six tertials selects the tertial rows of `marts.period_flows` and `marts.outcomes`.
+Keys are the figure ids of the figure catalogue (`marts.figure_catalog`), whose labels,
+definitions and disclosure bases travel with the report under `figures`; the follow-up
+figures sit under `follow_up` by the keys of the JSON contract, mapped to figure ids below.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
 from pipelines.disclosure import CELL_KEY_SUFFIX, is_small
 from pipelines.figure_catalog import Catalog, read_catalog, read_glossary
+from pipelines.report.configuration import comment_for, forbund_name
+from pipelines.report.periods import (
+    LOCAL_TIME,
+    Period,
+    a_year_earlier,
+    period_name,
+    previous,
+    short_name,
+    tertial_code,
+    tertials_ending_with,
+)
 
 ALL_UNITS = "Alla enheter"
+ALL_INSATSER = "Alla insatser"
 FLOW_KEYS = [
     "active_at_start",
     "enrolled",
@@ -104,6 +120,30 @@ FOLLOW_UP_FIGURES = [
 ]
 SCB_KEYS = ["both_sources", "only_case_system", "only_scb"]
 GENDER_KEYS = ["enrolled", "active_at_end", "served"]
+# The breakdowns beside kön (dimensions of marts.period_flows_by_breakdown), same figures.
+BREAKDOWNS = ["age_band", "referrer", "income_source_at_enrolment"]
+# The key figures compared with earlier periods (the counts their shares and means rest on
+# included, so each is protected as in its own report).
+COMPARISON_KEYS = [
+    "active_at_start",
+    "enrolled",
+    "exited",
+    "active_at_end",
+    "served",
+    "goal_share_base",
+    "goal_exits",
+    "goal_share",
+    "throughput_exits",
+    "mean_months",
+    "median_months",
+    "cost",
+    "cost_per_served",
+]
+COMPARISONS = {"previous": previous, "a_year_earlier": a_year_earlier}
+# The flow/result chart: the tertial rows of the marts over the last six tertials.
+TREND_TERTIALS = 6
+TREND_FLOWS = ["enrolled", "exited", "active_at_end"]
+TREND_EXITS = ["goal_exits"]
 REPORT_FIGURES = [
     *FLOW_KEYS,
     "exits_by_reason",
@@ -147,8 +187,19 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dic
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _unknown(name: str, known: list[str]) -> tuple[str, str]:
+    """The names that exist, and the closest one when the name looks misspelt."""
+    listed = ", ".join(sorted(known)) or "inga / none"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if not close:
+        return listed, listed
+    return f"{listed} (menade du {close[0]!r}?)", f"{listed} (did you mean {close[0]!r}?)"
+
+
 def _check_scope(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> None:
-    """Unknown insats or unit is the user's mistake: name what exists instead."""
+    """Unknown insats or unit is the user's mistake: name what exists instead. A unit is
+    known for an insats when the insats has flows, units or ESF participants there, so a
+    unit of another insats or a misspelt one is an error, never a report of zeros."""
     insatser = [
         row[0]
         for row in con.execute(
@@ -157,45 +208,40 @@ def _check_scope(con: duckdb.DuckDBPyConnection, insats: str, unit: str) -> None
         ).fetchall()
     ]
     if insats not in insatser:
-        known = ", ".join(sorted(insatser)) or "inga / none"
+        swedish, english = _unknown(insats, insatser)
         raise ReportError(
-            f"okänd insats {insats!r}; kända insatser: {known}",
-            f"unknown insats {insats!r}; known insatser: {known}",
+            f"okänd insats {insats!r}; kända insatser: {swedish}",
+            f"unknown insats {insats!r}; known insatser: {english}",
         )
+    if unit == ALL_UNITS:
+        return
     units = [
         row[0]
         for row in con.execute(
-            "select unit from marts.enrolments where insats = $1 "
-            "union select unit from marts.esf_participants where insats = $1 "
-            "union select unit from raw.unit_municipalities",
-            [insats],
+            "select unit from marts.period_flows where insats = $1 and unit <> $2 "
+            "union select unit from marts.units where insats = $1 "
+            "union select unit from marts.esf_participants where insats = $1",
+            [insats, ALL_UNITS],
         ).fetchall()
+        if row[0]
     ]
-    if unit != ALL_UNITS and unit not in units:
-        known = ", ".join(sorted(u for u in units if u)) or "inga / none"
+    if unit not in units:
+        swedish, english = _unknown(unit, units)
         raise ReportError(
-            f"okänd enhet {unit!r} för {insats}; kända enheter: {known}",
-            f"unknown unit {unit!r} for {insats}; known units: {known}",
+            f"okänd enhet {unit!r} för {insats}; kända enheter: {swedish}",
+            f"unknown unit {unit!r} for {insats}; known units: {english}",
         )
 
 
 def _macro_rows(con: duckdb.DuckDBPyConnection, macro: str, params: list) -> list[dict]:
     """Rows of one of dbt's table macros for (insats, unit, date_from, date_to)."""
-    if not _has_macro(con, macro):
+    try:
+        return _records(con, f"select * from marts.{macro}($1, $2, $3, $4)", params)
+    except duckdb.CatalogException as error:
         raise ReportError(
             f"lagret saknar marts.{macro} (dbt-körningen skapade inte makrot)",
             f"the warehouse lacks marts.{macro} (the dbt run did not create the macro)",
-        )
-    return _records(con, f"select * from marts.{macro}($1, $2, $3, $4)", params)
-
-
-def _has_macro(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from duckdb_functions() where schema_name = 'marts' "
-        "and function_name = $1",
-        [name],
-    ).fetchone()
-    return bool(row and row[0])
+        ) from error
 
 
 def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
@@ -203,6 +249,105 @@ def _exits_by_reason(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict
     rows = _macro_rows(con, "period_exits_by_reason", params)
     counts = {row["exit_reason"]: int(row["exits"]) for row in rows}
     return counts, {row["exit_reason"]: int(row["exits" + KEY]) for row in rows}
+
+
+def _summary(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
+    """The figures of `marts.period_summary` for (insats, unit, date_from, date_to), and
+    the cell keys of its person counts."""
+    summary = _macro_rows(con, "period_summary", params)[0]
+    counts = FLOW_KEYS + EXIT_COUNT_KEYS
+    figures = {
+        "is_partial": bool(summary["is_partial"]),
+        **{key: int(summary[key]) for key in counts},
+        **{key: _number(summary[key]) for key in EXIT_VALUE_KEYS},
+        "goal_definition": summary["goal_definition"],
+        "throughput_window_start": str(summary["throughput_window_start"]),
+    }
+    return figures, {key: int(summary[key + KEY]) for key in counts}
+
+
+def _period_entry(period: Period) -> dict[str, str | None]:
+    """A period's dates, its Swedish name and, for a tertial, `2024-T1` (else null)."""
+    return {
+        "period_from": period.start.isoformat(),
+        "period_to": period.end.isoformat(),
+        "period_name": period_name(period),
+        "tertial": tertial_code(period),
+    }
+
+
+def _comparisons(
+    con: duckdb.DuckDBPyConnection, insats: str, unit: str, period: Period
+) -> tuple[dict, dict]:
+    """The key figures of the previous period and of the same period a year earlier, by
+    the same table macro as the report's own period (so each column equals that
+    period's own report)."""
+    figures, keys = {}, {}
+    for name, earlier in COMPARISONS.items():
+        other = earlier(period)
+        summary, summary_keys = _summary(con, [insats, unit, other.start, other.end])
+        figures[name] = {
+            **_period_entry(other),
+            "is_partial": summary["is_partial"],
+            **{key: summary[key] for key in COMPARISON_KEYS},
+        }
+        keys[name] = {key: summary_keys[key] for key in COMPARISON_KEYS if key in summary_keys}
+    return figures, keys
+
+
+def _trend(
+    con: duckdb.DuckDBPyConnection, insats: str, unit: str, period: Period
+) -> tuple[dict, dict]:
+    """Enrolled, exited, active at the end and goal exits of the six tertials ending with
+    the period, from the tertial rows of marts.period_flows and marts.outcomes; a tertial
+    before the scope's first event has no row and no figures (a gap, not zeros)."""
+    tertials = tertials_ending_with(period, TREND_TERTIALS)
+    flow_columns = [f"flows.{c}, flows.{c}{KEY}" for c in TREND_FLOWS]
+    exit_columns = [
+        f"coalesce(outcomes.{c}, 0) as {c}, coalesce(outcomes.{c}{KEY}, 0) as {c}{KEY}"
+        for c in TREND_EXITS
+    ]
+    rows = _records(
+        con,
+        f"select flows.period_start, {', '.join(flow_columns + exit_columns)} "
+        "from marts.period_flows as flows left join marts.outcomes as outcomes "
+        "on outcomes.insats = flows.insats and outcomes.unit = flows.unit "
+        "and outcomes.period_type = flows.period_type "
+        "and outcomes.period_label = flows.period_label and outcomes.dimension = 'total' "
+        "where flows.insats = $1 and flows.unit = $2 and flows.period_type = 'tertial' "
+        "and flows.period_start between $3 and $4",
+        [insats, unit, tertials[0].start, tertials[-1].start],
+    )
+    by_start = {row["period_start"]: row for row in rows}
+    figures, keys = {}, {}
+    for tertial in tertials:
+        row = by_start.get(tertial.start, {})
+        name = short_name(tertial)
+        figures[name] = {
+            **_period_entry(tertial),
+            **{c: _count(row.get(c)) for c in TREND_FLOWS + TREND_EXITS},
+        }
+        keys[name] = {c: _count(row.get(c + KEY)) for c in TREND_FLOWS + TREND_EXITS if c in row}
+    return figures, keys
+
+
+def _breakdowns(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
+    """Enrolled, active at end and served per value of each breakdown (åldersgrupp,
+    remitterande aktör, försörjning vid inskrivning), and their cell keys."""
+    rows = _macro_rows(con, "period_flows_by_breakdown", params)
+
+    def per_value(dimension: str, column: str) -> dict[str, dict[str, int]]:
+        return {
+            key: {
+                row["dimension_value"]: int(row[key + column])
+                for row in rows
+                if row["dimension"] == dimension
+            }
+            for key in GENDER_KEYS
+        }
+
+    figures = {dimension: per_value(dimension, "") for dimension in BREAKDOWNS}
+    return figures, {dimension: per_value(dimension, KEY) for dimension in BREAKDOWNS}
 
 
 def _gender(con: duckdb.DuckDBPyConnection, params: list) -> tuple[dict, dict]:
@@ -372,15 +517,18 @@ def _number(value: object) -> float | None:
 
 
 def _published_at(con: duckdb.DuckDBPyConnection) -> str | None:
-    """When the warehouse was published; None for a work file that was never published."""
+    """When the warehouse was published, in Swedish time with its offset (ISO 8601); None
+    for a work file that was never published."""
     exists = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'meta' "
         "and table_name = 'publication'"
     ).fetchone()
     if not exists or not exists[0]:
         return None
-    row = con.execute("select max(published_at) from meta.publication").fetchone()
-    return None if row is None or row[0] is None else str(row[0])
+    row = con.execute("select epoch(max(published_at)) from meta.publication").fetchone()
+    if row is None or row[0] is None:
+        return None
+    return datetime.fromtimestamp(row[0], LOCAL_TIME).isoformat(timespec="seconds")
 
 
 def small_cells(report: dict) -> list[str]:
@@ -391,7 +539,9 @@ def small_cells(report: dict) -> list[str]:
         paths += [f"gender.{group}.{k}" for k, v in counts.items() if is_small(v)]
     for key in ("scb_reconciliation", "scb_reconciliation_all_time"):
         paths += [f"{key}.{k}" for k, v in report[key].items() if is_small(v)]
-    return paths + _small_paths(report["follow_up"], report["cell_keys"]["follow_up"], "follow_up")
+    for key in ("breakdowns", "comparisons", "trend", "follow_up"):
+        paths += _small_paths(report.get(key, {}), report["cell_keys"].get(key, {}), key)
+    return paths
 
 
 def _small_paths(values: Mapping, keys: Mapping, path: str) -> list[str]:
@@ -424,41 +574,56 @@ def report_definitions(catalog: Catalog, glossary: Mapping[str, str]) -> tuple[d
 
 
 def period_report(
-    warehouse: Path, insats: str, unit: str | None, date_from: date, date_to: date
+    warehouse: Path,
+    insats: str,
+    unit: str | None,
+    date_from: date,
+    date_to: date,
+    config: Path | None = None,
 ) -> dict:
-    """All figures of the report of `insats` (at `unit`, default all units) for the period."""
+    """All figures of the report of `insats` (at `unit`, default all units) for the period,
+    with the insats's comment for it from beside the configuration file `config`."""
     with _connect(warehouse) as con:
-        return report_from(con, insats, unit, date_from, date_to)
+        return report_from(con, insats, unit, date_from, date_to, config)
 
 
 def report_from(
-    con: duckdb.DuckDBPyConnection, insats: str, unit: str | None, date_from: date, date_to: date
+    con: duckdb.DuckDBPyConnection,
+    insats: str,
+    unit: str | None,
+    date_from: date,
+    date_to: date,
+    config: Path | None = None,
 ) -> dict:
     """The same on an open connection to the warehouse (many reports, one connection)."""
     unit = unit or ALL_UNITS
     _check_scope(con, insats, unit)
+    period = Period(date_from, date_to)
     params = [insats, unit, date_from, date_to]
-    summary = _macro_rows(con, "period_summary", params)[0]
+    summary, summary_keys = _summary(con, params)
     budget, forecast_date = _budget(con, insats, date_to)
     figures, glossary = report_definitions(read_catalog(con), read_glossary(con))
     exits_by_reason, reason_keys = _exits_by_reason(con, params)
     gender, gender_keys = _gender(con, params)
+    breakdowns, breakdown_keys = _breakdowns(con, params)
+    comparisons, comparison_keys = _comparisons(con, insats, unit, period)
+    trend, trend_keys = _trend(con, insats, unit, period)
     scb, scb_keys = _scb_reconciliation(con, params)
     scb_all_time, scb_all_time_keys = _scb_reconciliation_all_time(con, insats, unit)
     follow_up, follow_up_keys = _follow_up(con, params)
     report = {
         "insats": insats,
         "unit": unit,
-        "period_from": date_from.isoformat(),
-        "period_to": date_to.isoformat(),
-        "is_partial": bool(summary["is_partial"]),
+        "scope": scope_of(insats, unit),
+        "forbund": forbund_name(config),
+        **_period_entry(period),
         "published_at": _published_at(con),
-        **{key: int(summary[key]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
-        **{key: _number(summary[key]) for key in EXIT_VALUE_KEYS},
+        **summary,
+        "comparisons": comparisons,
+        "trend": trend,
         "exits_by_reason": exits_by_reason,
-        "goal_definition": summary["goal_definition"],
-        "throughput_window_start": str(summary["throughput_window_start"]),
         "gender": gender,
+        "breakdowns": breakdowns,
         "scb_reconciliation": scb,
         "scb_reconciliation_all_time": scb_all_time,
         "budget_year": date_to.year,
@@ -466,13 +631,17 @@ def report_from(
         "forecast_date": None if forecast_date is None else str(forecast_date),
         "budget": budget,
         "follow_up": follow_up,
+        "comment": comment_for(config, insats, period),
         "figures": figures,
         "glossary": glossary,
-        # What the protected views (Markdown, Excel) perturb the counts by.
+        # What the protected views (Markdown, Excel, PDF) perturb the counts by.
         "cell_keys": {
-            **{key: int(summary[key + KEY]) for key in FLOW_KEYS + EXIT_COUNT_KEYS},
+            **summary_keys,
+            "comparisons": comparison_keys,
+            "trend": trend_keys,
             "exits_by_reason": reason_keys,
             "gender": gender_keys,
+            "breakdowns": breakdown_keys,
             "scb_reconciliation": scb_keys,
             "scb_reconciliation_all_time": scb_all_time_keys,
             "follow_up": follow_up_keys,
@@ -480,3 +649,10 @@ def report_from(
     }
     report["small_cells"] = small_cells(report)
     return report
+
+
+def scope_of(insats: str, unit: str) -> str:
+    """`forbund` (every insats), `unit` (one unit) or `insats` (one insats, every unit)."""
+    if unit != ALL_UNITS:
+        return "unit"
+    return "forbund" if insats == ALL_INSATSER else "insats"

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from pipelines.report.sections import Cell, Section, definitions, sections, subtitle, title
-
-NO_BREAK_SPACE = "\u00a0"
-
-
-def swedish_number(value: Cell, share: bool = False) -> str:
-    """`1 234`, `12,3`, `49,6 %`: Swedish separators; missing values as a dash."""
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        return value
-    if share:
-        return f"{value * 100:.1f}".replace(".", ",") + f"{NO_BREAK_SPACE}%"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}".replace(",", NO_BREAK_SPACE).replace(".", ",")
-    return f"{int(value):,}".replace(",", NO_BREAK_SPACE)
+from pipelines.report.sections import (
+    Section,
+    definitions,
+    sections,
+    subtitle,
+    swedish_number,
+    title,
+)
 
 
 def _table(section: Section) -> list[str]:
@@ -32,9 +24,17 @@ def _table(section: Section) -> list[str]:
     return lines
 
 
+def _demoted(markdown: str, level: int) -> str:
+    """People's Markdown under a heading of `level`: its own headings one level below."""
+    return "\n".join(
+        "#" * level + line if line.startswith("#") else line for line in markdown.splitlines()
+    )
+
+
 def _section(section: Section, level: int) -> list[str]:
     """Heading, table and notes, then the section's parts one heading level down."""
     lines = ["", f"{'#' * level} {section.title}"]
+    lines += ["", _demoted(section.text, level)] if section.text else []
     lines += ["", *_table(section)] if section.rows else []
     for note in section.notes:
         lines += ["", f"_{note}_"]

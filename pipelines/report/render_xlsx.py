@@ -11,7 +11,11 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from pipelines.report.sections import (
+    BREAKDOWN_TITLES,
+    COMMENT_TITLE,
+    COMPARISON_TITLE,
     FOLLOW_UP_TITLE,
+    TREND_TITLE,
     Cell,
     Section,
     definitions,
@@ -22,14 +26,20 @@ from pipelines.report.sections import (
 from pipelines.spreadsheet_safety import XLSX_OPTIONS, write_text
 
 SHEET_NAMES = {
+    COMMENT_TITLE: "Kommentar",
+    COMPARISON_TITLE: "Jämförelse",
+    TREND_TITLE: "Sex tertial",
     "Deltagarflöde": "Deltagarflöde",
     "Avslutsorsaker": "Avslutsorsaker",
     "Resultat och genomströmning": "Resultat",
     "Kön": "Kön",
     "Avstämning mot SCB (ESF)": "Avstämning SCB",
+    **{title: title for title in BREAKDOWN_TITLES.values()},
     FOLLOW_UP_TITLE: "Uppföljning",
 }
 BUDGET_SHEET = "Ekonomi"
+# Native charts of the sections that ask for one (Section.chart): Excel's chart type.
+CHART_TYPES = {"columns": "column", "rows": "bar"}
 
 
 def _sheet_name(section: Section) -> str:
@@ -39,15 +49,48 @@ def _sheet_name(section: Section) -> str:
 def _write_section(workbook: xlsxwriter.Workbook, section: Section, formats: dict) -> None:
     sheet = workbook.add_worksheet(_sheet_name(section))
     _write_table(sheet, 0, section, formats)
+    if section.chart and section.rows:
+        _add_chart(workbook, sheet, section)
     headings = [len(h) for part in [section, *section.parts] for h in part.columns[1:]]
     sheet.set_column(0, 0, 58)
     sheet.set_column(1, max(len(section.columns), 8), min(max([16, *headings]), 44))
 
 
+def _add_chart(workbook: xlsxwriter.Workbook, sheet: Worksheet, section: Section) -> None:
+    """An Excel chart of the section's table (written from row 0), right of it. Only person
+    counts are charted, numbers or blank, and a blank is a gap."""
+    chart = workbook.add_chart({"type": CHART_TYPES[section.chart]})
+    name, first, last = sheet.get_name(), 3, 2 + len(section.rows)
+    columns = len(section.columns) - 1
+    if section.chart == "columns":
+        for row in range(first, last + 1):
+            chart.add_series(
+                {
+                    "name": [name, row, 0],
+                    "categories": [name, 2, 1, 2, columns],
+                    "values": [name, row, 1, row, columns],
+                }
+            )
+    else:
+        chart.add_series(
+            {
+                "name": [name, 2, columns],
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, columns, last, columns],
+            }
+        )
+        chart.set_x_axis({"reverse": True})  # a bar chart's category axis: first row on top
+    chart.set_title({"name": section.title})
+    chart.show_blanks_as("gap")
+    sheet.insert_chart(1, columns + 2, chart)
+
+
 def _write_table(sheet: Worksheet, top: int, section: Section, formats: dict) -> int:
-    """The section's title, table and notes from row `top`, then its parts below; returns
-    the first free row after them."""
+    """The section's title, text, table and notes from row `top`, then its parts below;
+    returns the first free row after them."""
     write_text(sheet, top, 0, section.title, formats["title" if top == 0 else "subtitle"])
+    for offset, line in enumerate(section.text.splitlines(), start=top + 2):
+        write_text(sheet, offset, 0, line)
     for col_index, heading in enumerate(section.columns):
         write_text(sheet, top + 2, col_index, heading, formats["header"])
     units = section.units or [None] * len(section.rows)
@@ -55,7 +98,8 @@ def _write_table(sheet: Worksheet, top: int, section: Section, formats: dict) ->
         write_text(sheet, row_index, 0, "" if row[0] is None else row[0])
         for col_index, value in enumerate(row[1:], start=1):
             _write_value(sheet, row_index, col_index, value, unit == "andel", formats)
-    notes_top = top + len(section.rows) + 4 if section.columns else top + 2
+    text_lines = len(section.text.splitlines())
+    notes_top = top + len(section.rows) + 4 if section.columns else top + 2 + text_lines
     for offset, note in enumerate(section.notes, start=notes_top):
         write_text(sheet, offset, 0, note, formats["note"])
     following = notes_top + len(section.notes) + 1

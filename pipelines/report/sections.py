@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -28,7 +28,10 @@ from pipelines.disclosure import (
     protect_record,
 )
 from pipelines.report.figures import (
+    ALL_INSATSER,
+    BREAKDOWNS,
     BUDGET_KEYS,
+    COMPARISON_KEYS,
     EXTENT_FIGURES,
     FLOW_KEYS,
     GENDER_KEYS,
@@ -39,7 +42,10 @@ from pipelines.report.figures import (
     SCB_KEYS,
     SOURCE_FIGURE,
     STATUS_FIGURES,
+    TREND_EXITS,
+    TREND_FLOWS,
 )
+from pipelines.report.periods import local_time
 
 Cell = str | int | float | None
 
@@ -61,6 +67,20 @@ RESULTS = [
     "cost_per_goal",
 ]
 GENDER_COLUMNS = {"K": "Kvinnor", "M": "Män", "okänt": "Uppgift saknas"}
+BREAKDOWN_TITLES = {
+    "age_band": "Åldersgrupp",
+    "referrer": "Remitterande aktör",
+    "income_source_at_enrolment": "Försörjning vid inskrivning",
+}
+COMMENT_TITLE = "Kommentar"
+COMPARISON_TITLE = "Nyckeltal jämfört med tidigare perioder"
+TREND_TITLE = "Flöde och resultat, sex tertial"
+# Comparison column headings when the report's period is a tertial, and otherwise.
+COMPARISON_HEADINGS = {
+    True: {"previous": "Föregående tertial", "a_year_earlier": "Samma tertial i fjol"},
+    False: {"previous": "Föregående period", "a_year_earlier": "Samma period i fjol"},
+}
+NO_BREAK_SPACE = "\u00a0"
 FOLLOW_UP_TITLE = "Uppföljning efter avslut"
 STATUS_TITLE = "Självförsörjning efter avslut"
 RETURNS_TITLE = "Återgång till offentlig försörjning efter avslut till arbete eller studier"
@@ -74,7 +94,11 @@ class Section:
     """One heading with a table (first column is the row label) and optional notes.
 
     `units` gives each row's unit from the catalogue ("andel" rows are shares); `parts`
-    are tables under the same heading (one sheet in Excel).
+    are tables under the same heading (one sheet in Excel); `text` is Markdown written by
+    people (the insats's comment); `chart` asks the renderers that draw for a chart of the
+    table: `columns` (a group of bars per column, a bar per row: the trend, kön) or
+    `rows` (a bar per row of the last column's figure: a breakdown). A cell that is not
+    a number is a gap in a chart, never a zero.
     """
 
     title: str
@@ -83,6 +107,21 @@ class Section:
     notes: list[str] = field(default_factory=list)
     units: list[str | None] = field(default_factory=list)
     parts: list[Section] = field(default_factory=list)
+    text: str = ""
+    chart: str | None = None
+
+
+def swedish_number(value: Cell, share: bool = False) -> str:
+    """`1 234`, `12,3`, `49,6 %`: Swedish separators; missing values as a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if share:
+        return f"{value * 100:.1f}".replace(".", ",") + f"{NO_BREAK_SPACE}%"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}".replace(",", NO_BREAK_SPACE).replace(".", ",")
+    return f"{int(value):,}".replace(",", NO_BREAK_SPACE)
 
 
 def kronor(value: float | None) -> int | None:
@@ -186,13 +225,82 @@ def _results(report: dict, figures: Mapping[str, Cell]) -> Section:
     return section
 
 
+def _comparison(report: dict) -> Section:
+    """The key figures of the period beside the previous period and the same period a
+    year earlier, each protected as in its own report (same cell keys, same rules)."""
+    comparisons, keys = report["comparisons"], report["cell_keys"]["comparisons"]
+    entries = [
+        ({key: report[key] for key in COMPARISON_KEYS}, report["cell_keys"]),
+        *((comparisons[name], keys[name]) for name in comparisons),
+    ]
+    columns_shown = protected(report, entries, {key: key for key in COMPARISON_KEYS})
+    rows = [
+        [label(report, key), *(cell(report, values, key) for values in columns_shown)]
+        for key in COMPARISON_KEYS
+    ]
+    headings = COMPARISON_HEADINGS[report["tertial"] is not None]
+    notes = [
+        f"{headings[name]}: {entry['period_name']}, {entry['period_from']} – "
+        f"{entry['period_to']}{_preliminary(entry)}."
+        for name, entry in comparisons.items()
+    ]
+    columns = ["Mått", report["period_name"], *(headings[name] for name in comparisons)]
+    units = [report["figures"][key]["unit"] for key in COMPARISON_KEYS]
+    return Section(COMPARISON_TITLE, columns, rows, notes, units=units)
+
+
+def _trend(report: dict) -> Section:
+    """Flows and goal exits of the six tertials ending with the period (a chart and its
+    table); a tertial without figures for the scope stays empty."""
+    figures = TREND_FLOWS + TREND_EXITS
+    entries = [
+        (entry, report["cell_keys"]["trend"][name]) for name, entry in report["trend"].items()
+    ]
+    columns_shown = protected(report, entries, {key: key for key in figures})
+    rows = [[label(report, key), *(values[key] for values in columns_shown)] for key in figures]
+    return Section(TREND_TITLE, ["Mått", *report["trend"]], rows, chart="columns")
+
+
+def _breakdown(report: dict, dimension: str) -> Section:
+    """One breakdown: a row per value, the flow figures as columns, every count perturbed
+    by its cell key (one frame for the table: the method works on columns)."""
+    counts, keys = report["breakdowns"][dimension], report["cell_keys"]["breakdowns"][dimension]
+    values = list(dict.fromkeys(value for key in GENDER_KEYS for value in counts[key]))
+    entries = [
+        (
+            {key: counts[key].get(value, 0) for key in GENDER_KEYS},
+            {key: keys[key].get(value, 0) for key in GENDER_KEYS},
+        )
+        for value in values
+    ]
+    shown_rows = protected(report, entries, {key: key for key in GENDER_KEYS})
+    rows = [
+        [value, *(shown[key] for key in GENDER_KEYS)]
+        for value, shown in zip(values, shown_rows, strict=True)
+    ]
+    columns = [BREAKDOWN_TITLES[dimension], *(label(report, key) for key in GENDER_KEYS)]
+    notes = [] if rows else ["Inga deltagare under perioden."]
+    return Section(BREAKDOWN_TITLES[dimension], columns, rows, notes, chart="rows")
+
+
+def _comment(report: dict) -> list[Section]:
+    """The insats's own comment for the period, when it wrote one."""
+    comment = report.get("comment")
+    if not comment:
+        return []
+    if not comment["text"]:
+        missing = f"Ingen kommentar för perioden (filen {comment['file']})."
+        return [Section(COMMENT_TITLE, [], [], notes=[missing])]
+    return [Section(COMMENT_TITLE, [], [], text=comment["text"])]
+
+
 def _gender(report: dict) -> Section:
     rows = [
         [label(report, key)]
         + [published(report, f"gender.{key}.{code}") for code in GENDER_COLUMNS]
         for key in GENDER_KEYS
     ]
-    return Section("Kön", ["", *GENDER_COLUMNS.values()], rows)
+    return Section("Kön", ["", *GENDER_COLUMNS.values()], rows, chart="columns")
 
 
 def _scb(report: dict) -> Section:
@@ -376,10 +484,14 @@ def sections(report: dict) -> list[Section]:
     """Every section of the tertial report, in reading order."""
     figures = shown(report)
     return [
+        *_comment(report),
+        _comparison(report),
+        _trend(report),
         _flows(report, figures),
         _exit_reasons(report, figures),
         _results(report, figures),
         _gender(report),
+        *(_breakdown(report, dimension) for dimension in BREAKDOWNS),
         _scb(report),
         _follow_up(report),
         _budget(report),
@@ -393,21 +505,44 @@ def definitions(report: dict) -> list[str]:
     return terms + figures
 
 
+def scope_name(report: dict) -> str:
+    """Whom the report is about: the insats, the insats at a unit, or the förbund."""
+    if report["insats"] == ALL_INSATSER:
+        whole = report.get("forbund") or "Hela förbundet"
+        return whole if report["unit"] == "Alla enheter" else f"{whole}, {report['unit']}"
+    if report["unit"] == "Alla enheter":
+        return report["insats"]
+    return f"{report['insats']}, {report['unit']}"
+
+
 def title(report: dict) -> str:
-    return f"Periodrapport {report['insats']}"
+    return f"Periodrapport {scope_name(report)}"
 
 
-def _preliminary(report: dict) -> str:
-    if not report.get("is_partial"):
+def _preliminary(entry: Mapping) -> str:
+    if not entry.get("is_partial"):
         return ""
     return " (preliminär: perioden slutar efter senaste leveransen)"
 
 
+def _published(report: dict) -> str:
+    """The publication time as read in Sweden (`2024-05-03 02:14`)."""
+    published_at = report.get("published_at")
+    if not published_at:
+        return "okänt"
+    return local_time(datetime.fromisoformat(published_at))
+
+
 def subtitle(report: dict) -> list[tuple[str, str]]:
-    """The facts every page states: insats, unit, period and data version."""
-    return [
-        ("Insats", report["insats"]),
+    """The facts every page states: förbund, insats, unit, period and data version."""
+    insats = report["insats"]
+    if insats == ALL_INSATSER:
+        insats = f"{ALL_INSATSER} (hela förbundet)"
+    facts = [("Förbund", report["forbund"])] if report.get("forbund") else []
+    period = f"{report['period_from']} – {report['period_to']}"
+    return facts + [
+        ("Insats", insats),
         ("Enhet", report["unit"]),
-        ("Period", f"{report['period_from']} – {report['period_to']}{_preliminary(report)}"),
-        ("Data publicerade", str(report.get("published_at") or "okänt")),
+        ("Period", f"{report['period_name']}, {period}{_preliminary(report)}"),
+        ("Data publicerade", _published(report)),
     ]

@@ -4,7 +4,8 @@ and no cell describing 1-4 persons may be worked out.
 
 The report states its relations: the flow identity it explains, served = active at the
 start + enrolled, the exit reasons and their total, the exits in the flows and in the
-reasons, kön against the flow figures, and in Uppföljning efter avslut: the income sources
+reasons, kön, åldersgrupp, remitterande aktör and försörjning vid inskrivning against the
+flow figures, and in Uppföljning efter avslut: the income sources
 (self-supporting and the others) add up to the covered members, a mature cohort has all
 its members covered, ended + lowered + unchanged = covered, every paying party has the
 same participants, who are the cohort 12 months after exit. Its inequalities (covered <=
@@ -30,6 +31,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipelines.report.figures import (
+    BREAKDOWNS,
     EXTENT_FIGURES,
     FLOW_KEYS,
     GENDER_KEYS,
@@ -42,12 +44,14 @@ from pipelines.report.figures import (
 from pipelines.report.render_markdown import render_markdown
 from pipelines.report.render_xlsx import SHEET_NAMES, render_xlsx
 from pipelines.report.sections import (
+    BREAKDOWN_TITLES,
     EXTENT_TITLE,
     GENDER_COLUMNS,
     PAYMENTS_TITLE,
     RETURNS_TITLE,
     STATUS_TITLE,
 )
+from pipelines.spreadsheet_safety import neutralise
 from tests.dashboard.conftest import query
 from tests.disclosure.attack import (
     THRESHOLD,
@@ -148,8 +152,23 @@ def report_view(report: dict, tables: dict) -> tuple[list[Cell], list[Relation]]
         ]
         cells += parts
         relations.append(total(parts, flows[key]))
+    for dimension in BREAKDOWNS:
+        table = tables.get(BREAKDOWN_TITLES[dimension], {})  # no table for nobody
+        for index, key in enumerate(GENDER_KEYS):
+            parts = [
+                # The workbook quotes a label a spreadsheet would evaluate (`-24`).
+                Cell(f"{dimension}.{key}.{value}", count, labelled_row(table, value)[index])
+                for value, count in report["breakdowns"][dimension][key].items()
+            ]
+            cells += parts
+            relations += [total(parts, flows[key])] if parts else []
     follow_up_cells, follow_up_relations = follow_up_view(report, tables)
     return cells + follow_up_cells, relations + follow_up_relations
+
+
+def labelled_row(table: Mapping[str, list[object]], label: str) -> list[object]:
+    """A row by its label as the data names it, in Markdown or quoted in the workbook."""
+    return table[label] if label in table else table[neutralise(label)]
 
 
 def unstated(name: str, true: int) -> Cell:
@@ -306,6 +325,14 @@ def test_the_attack_succeeds_without_the_safeguard(
     attacks: dict[str, Attack], safeguard_off: str
 ) -> None:
     assert_certain_recovery(attacks[safeguard_off])
+
+
+def test_the_breakdowns_are_attacked(attacks: dict[str, Attack]) -> None:
+    """Åldersgrupp, remitterande aktör and försörjning vid inskrivning are in the attack,
+    and without the safeguard their small cells are recovered from the flow totals."""
+    recovered = attacks["masked_only"].recovered
+    for dimension in BREAKDOWNS:
+        assert any(f": {dimension}." in name for name in recovered), dimension
 
 
 def test_the_follow_up_counts_are_attacked(attacks: dict[str, Attack]) -> None:

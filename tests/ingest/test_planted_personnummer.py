@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import re
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -190,8 +191,12 @@ def database_hits(path: Path, pattern: str) -> list[str]:
 
 
 def _readable_text(path: Path) -> str:
-    """A file's bytes decoded leniently; a workbook's (zipped) parts unpacked first."""
+    """A file's bytes decoded leniently; a workbook's (zipped) parts unpacked first, a PDF's
+    text as a reader sees it (its streams are compressed)."""
     content = path.read_bytes()
+    if content.startswith(b"%PDF"):
+        pdf = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+        return pdf.stdout.decode("utf-8")
     if zipfile.is_zipfile(io.BytesIO(content)):
         with zipfile.ZipFile(io.BytesIO(content)) as workbook:
             content = b"".join(workbook.read(name) for name in workbook.namelist())
@@ -218,7 +223,7 @@ def write_exports(warehouse: Path, folder: Path) -> Path:
     period = ["--from", "2015-01-01", "--to", "2025-12-31"]
     enrolled = _rows(warehouse, "SELECT DISTINCT insats FROM marts.enrolments")
     for index, (insats,) in enumerate(enrolled):
-        for file_format in ("json", "markdown", "xlsx"):
+        for file_format in ("json", "markdown", "xlsx", "pdf"):
             out = folder / f"rapport_{index}.{file_format}"
             arguments = ["--insats", insats, *period, "--format", file_format, "--out", str(out)]
             assert report_main(arguments) == 0

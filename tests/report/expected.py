@@ -2,10 +2,16 @@
 
 SHEETS = [
     "Rapport",
+    "Kommentar",
+    "Jämförelse",
+    "Sex tertial",
     "Deltagarflöde",
     "Avslutsorsaker",
     "Resultat",
     "Kön",
+    "Åldersgrupp",
+    "Remitterande aktör",
+    "Försörjning vid inskrivning",
     "Avstämning SCB",
     "Uppföljning",
     "Ekonomi",

@@ -4,6 +4,7 @@ key, Swedish number formatting and the workbook's sheets, without a pipeline run
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -12,10 +13,11 @@ from python_calamine import CalamineWorkbook
 
 from pipelines.disclosure import IMMATURE, MASK, perturbed
 from pipelines.figure_catalog import seed_catalog, seed_glossary
+from pipelines.report import render_pdf
 from pipelines.report.figures import EXIT_COUNT_KEYS, FLOW_KEYS, report_definitions, small_cells
-from pipelines.report.render_markdown import render_markdown, swedish_number
+from pipelines.report.render_markdown import render_markdown
 from pipelines.report.render_xlsx import render_xlsx
-from pipelines.report.sections import months_in_words
+from pipelines.report.sections import TREND_TITLE, months_in_words, sections, swedish_number
 from tests.report.expected import SHEETS
 from tests.spreadsheet_payloads import PAYLOADS, inert, workbook_texts
 
@@ -26,9 +28,13 @@ def report() -> dict:
     report = {
         "insats": "Samverkansteam Avesta",
         "unit": "Alla enheter",
+        "scope": "insats",
+        "forbund": "Samordningsförbundet Demo",
         "period_from": "2024-01-01",
         "period_to": "2024-04-30",
-        "published_at": "2024-05-02 02:14:00",
+        "period_name": "Tertial 1 2024",
+        "tertial": "2024-T1",
+        "published_at": "2024-05-03T00:14:00+00:00",
         "active_at_start": 120,
         "enrolled": 41,
         "exited": 37,
@@ -61,6 +67,53 @@ def report() -> dict:
             "active_at_end": {"K": 70, "M": 52, "okänt": 2},
             "served": {"K": 90, "M": 69, "okänt": 2},
         },
+        "breakdowns": {
+            "age_band": {
+                "enrolled": {"-24": 20, "25-34": 21},
+                "active_at_end": {"-24": 60, "25-34": 62, "55-": 2},
+                "served": {"-24": 80, "25-34": 79, "55-": 2},
+            },
+            "referrer": {
+                "enrolled": {"Arbetsförmedlingen": 40, "Region": 1},
+                "active_at_end": {"Arbetsförmedlingen": 120, "Region": 4},
+                "served": {"Arbetsförmedlingen": 156, "Region": 5},
+            },
+            "income_source_at_enrolment": {
+                "enrolled": {"Sjukpenning": 41},
+                "active_at_end": {"Sjukpenning": 124},
+                "served": {"Sjukpenning": 161},
+            },
+        },
+        "comparisons": {
+            "previous": comparison("2023-09-01", "2023-12-31", "Tertial 3 2023", 110),
+            "a_year_earlier": comparison("2023-01-01", "2023-04-30", "Tertial 1 2023", 3),
+        },
+        "trend": {
+            name: {
+                "period_name": name,
+                "enrolled": enrolled,
+                "exited": 30,
+                "active_at_end": 99,
+                "goal_exits": 12,
+            }
+            if enrolled is not None
+            else {
+                "period_name": name,
+                "enrolled": None,
+                "exited": None,
+                "active_at_end": None,
+                "goal_exits": None,
+            }
+            for name, enrolled in [
+                ("T2 2022", None),
+                ("T3 2022", None),
+                ("T1 2023", 3),
+                ("T2 2023", 20),
+                ("T3 2023", 25),
+                ("T1 2024", 41),
+            ]
+        },  # fmt: skip
+        "comment": {"file": "kommentarer/Samverkansteam Avesta/2024-T1.md", "text": COMMENT},
         "scb_reconciliation": {"both_sources": 0, "only_case_system": 0, "only_scb": 0},
         "scb_reconciliation_all_time": {"both_sources": 0, "only_case_system": 0, "only_scb": 0},
         "budget_year": 2024,
@@ -90,6 +143,32 @@ def report() -> dict:
     report["cell_keys"] = cell_keys(report)
     report["small_cells"] = small_cells(report)
     return report
+
+
+COMMENT = "# Läget\n\nStabil bemanning, fler remisser från Region än väntat.\n\n- Ny handledare"
+
+
+def comparison(period_from: str, period_to: str, name: str, served: int) -> dict:
+    """The key figures of an earlier period, shaped as figures._comparisons gives them."""
+    return {
+        "period_from": period_from,
+        "period_to": period_to,
+        "period_name": name,
+        "is_partial": False,
+        "active_at_start": served - min(served, 10),
+        "enrolled": min(served, 10),
+        "exited": 3,
+        "active_at_end": served - 3,
+        "served": served,
+        "goal_share_base": 3,
+        "goal_exits": 2,
+        "goal_share": 2 / 3,
+        "throughput_exits": 3,
+        "mean_months": 6.0,
+        "median_months": 5.0,
+        "cost": 300_000.0,
+        "cost_per_served": 300_000.0 / served,
+    }
 
 
 def window(exits_from: str, exits_to: str) -> dict:
@@ -218,9 +297,20 @@ def key(name: str) -> int:
     return sum(map(ord, name)) * 37 % 256
 
 
+def nested_keys(values: dict, path: str) -> dict:
+    """A cell key for every count of a nested figure dict (a breakdown, an earlier period)."""
+    return {
+        name: nested_keys(value, f"{path}{name}.") if isinstance(value, dict) else key(path + name)
+        for name, value in values.items()
+        if isinstance(value, dict) or (isinstance(value, int) and not isinstance(value, bool))
+    }
+
+
 def cell_keys(report: dict) -> dict:
     return {
         **{name: key(name) for name in FLOW_KEYS + EXIT_COUNT_KEYS},
+        **{name: nested_keys(report[name], name) for name in ("breakdowns", "comparisons")},
+        "trend": nested_keys(report["trend"], "trend"),
         "exits_by_reason": {reason: key(reason) for reason in report["exits_by_reason"]},
         "gender": {
             group: {code: key(group + code) for code in ("K", "M", "okänt")}
@@ -238,6 +328,7 @@ def shown(report: dict, name: str) -> str:
 
 
 def test_small_cells_names_counts_of_one_to_four(report: dict) -> None:
+    few = ("exited", "goal_share_base", "goal_exits", "throughput_exits")
     assert set(report["small_cells"]) == {
         "dropouts",
         "exits_by_reason.Avbrott",
@@ -254,6 +345,13 @@ def test_small_cells_names_counts_of_one_to_four(report: dict) -> None:
         "follow_up.payments.CSN.participants",
         *(f"follow_up.benefit_extent.{n}" for n in ("ended", "lowered", "unchanged")),
         "follow_up.benefit_extent_month_6.covered",
+        "breakdowns.age_band.active_at_end.55-",
+        "breakdowns.age_band.served.55-",
+        "breakdowns.referrer.enrolled.Region",
+        "breakdowns.referrer.active_at_end.Region",
+        *(f"comparisons.{name}.{n}" for name in ("previous", "a_year_earlier") for n in few),
+        *(f"comparisons.a_year_earlier.{n}" for n in ("served", "enrolled")),
+        "trend.T1 2023.enrolled",
     }
 
 
@@ -304,7 +402,8 @@ def test_labels_and_definitions_come_from_the_catalogue(report: dict) -> None:
 
 def test_markdown_states_period_definition_and_budget(report: dict) -> None:
     text = render_markdown(report)
-    assert "**Period:** 2024-01-01 – 2024-04-30" in text
+    assert "**Period:** Tertial 1 2024, 2024-01-01 – 2024-04-30" in text
+    assert "**Data publicerade:** 2024-05-03 02:14" in text  # Swedish summer time, not UTC
     assert "Måldefinition: Arbete eller Studier av avslut utom tidiga avhopp." in text
     nb = "\u00a0"
     assert f"| Personal | 900{nb}000 | 301{nb}235 | 598{nb}766 | 920{nb}000 | -20{nb}000 |" in text
@@ -329,7 +428,7 @@ def test_workbook_sheets_and_protected_cells(report: dict, tmp_path: Path) -> No
     assert reasons["Flytt"] == perturbed(1, key("Flytt"))
     assert reasons["Arbete"] == perturbed(15, key("Arbete"))
     cover = workbook.get_sheet_by_name("Rapport").to_python()
-    assert ["Period", "2024-01-01 – 2024-04-30"] in [row[:2] for row in cover]
+    assert ["Period", "Tertial 1 2024, 2024-01-01 – 2024-04-30"] in [row[:2] for row in cover]
 
 
 def test_markdown_says_what_is_missing_instead_of_empty_tables(report: dict) -> None:
@@ -447,3 +546,83 @@ def test_workbook_has_the_follow_up_sheet_with_protected_counts(
     ]
     assert labelled["Ersättningen upphört"][1] == follow_up_count(report, "benefit_extent", "ended")
     assert labelled["Ersättningen upphört"][1] != 3
+
+
+def markdown_row(text: str, label: str, section: str = "") -> str:
+    """The first table row labelled `label` (after the heading `section`, if given)."""
+    lines = text.split(f"## {section}\n", 1)[1] if section else text
+    return next(line for line in lines.splitlines() if line.startswith(f"| {label} |"))
+
+
+def test_comparison_columns_show_each_period_protected(report: dict) -> None:
+    """Each column is the period's own published figures: its counts by its cell keys, its
+    share on its perturbed counts, its mean hidden on few persons."""
+    text = render_markdown(report)
+    assert "| Mått | Tertial 1 2024 | Föregående tertial | Samma tertial i fjol |" in text
+    served = [perturbed(report["served"], key("served"))] + [
+        perturbed(report["comparisons"][name]["served"], key(f"comparisons{name}.served"))
+        for name in ("previous", "a_year_earlier")
+    ]
+    assert (
+        markdown_row(text, "Deltagare i perioden")
+        == "| Deltagare i perioden | " + " | ".join(map(str, served)) + " |"
+    )
+    # Three exits in the throughput a year earlier: its mean is not shown.
+    assert markdown_row(text, "Genomströmningstid, medel (månader)").endswith(f"| {MASK} |")
+    assert "Föregående tertial: Tertial 3 2023, 2023-09-01 – 2023-12-31." in text
+
+
+def test_breakdowns_are_tables_of_perturbed_counts(report: dict) -> None:
+    text = render_markdown(report)
+    assert "## Remitterande aktör" in text and "## Försörjning vid inskrivning" in text
+    region = [
+        perturbed(count, key(f"breakdownsreferrer.{figure}.Region"))
+        for figure, count in (("enrolled", 1), ("active_at_end", 4), ("served", 5))
+    ]
+    assert markdown_row(text, "Region") == f"| Region | {region[0]} | {region[1]} | {region[2]} |"
+    assert region[0] in (0, 5) and region[1] in (0, 5)
+
+
+def test_tertials_without_figures_are_gaps_never_zeros(report: dict, tmp_path: Path) -> None:
+    """The trend's first two tertials have no figures: a dash in Markdown, a blank cell in
+    Excel (its chart shows blanks as gaps) and no bar in the PDF's chart."""
+    row = markdown_row(render_markdown(report), "Inskrivna under perioden", TREND_TITLE)
+    assert row.startswith("| Inskrivna under perioden | – | – | ")
+    path = tmp_path / "rapport.xlsx"
+    path.write_bytes(render_xlsx(report))
+    trend = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Sex tertial").to_python()
+    enrolled = next(row for row in trend if row[0] == "Inskrivna under perioden")
+    assert enrolled[1:3] == ["", ""] and enrolled[3] == perturbed(3, key("trendT1 2023.enrolled"))
+    section = next(s for s in sections(report) if s.title == TREND_TITLE)
+    [drawing] = render_pdf.CHARTS[section.chart](section, {})
+    chart = drawing.contents[0]
+    assert chart.data[0][:2] == [None, None] and chart.data[0][2] is not None
+
+
+def test_the_comment_opens_the_report_and_its_absence_is_stated(report: dict) -> None:
+    text = render_markdown(report)
+    assert text.index("## Kommentar") < text.index("## Deltagarflöde")
+    assert "### Läget" in text and "- Ny handledare" in text
+    report["comment"] = {"file": "kommentarer/Samverkansteam Avesta/2024-T1.md", "text": None}
+    text = render_markdown(report)
+    assert (
+        "Ingen kommentar för perioden (filen kommentarer/Samverkansteam Avesta/2024-T1.md)" in text
+    )
+
+
+def test_the_pdf_embeds_its_font(report: dict) -> None:
+    """The text is set in an embedded TrueType font, so å, ä, ö need no fonts where the PDF
+    is opened (tests/report/test_styrgrupp_report.py reads the text back)."""
+    content = render_pdf.render_pdf(report)
+    assert content.startswith(b"%PDF-") and b"/FontFile2" in content
+
+
+def test_the_workbook_charts_the_trend_and_the_breakdowns(report: dict) -> None:
+    """Native Excel charts: the six tertials, kön and the three breakdowns."""
+    with zipfile.ZipFile(io.BytesIO(render_xlsx(report))) as workbook:
+        charts = [name for name in workbook.namelist() if name.startswith("xl/charts/chart")]
+        drawn = " ".join(workbook.read(name).decode("utf-8") for name in charts)
+    assert len(charts) == 5
+    for sheet in ("Sex tertial", "Kön", "Åldersgrupp", "Remitterande aktör"):
+        assert f"'{sheet}'!" in drawn or f"{sheet}!" in drawn
+    assert 'dispBlanksAs val="zero"' not in drawn  # blanks are gaps, Excel's default

@@ -198,3 +198,15 @@
     ) as persons
     group by persons.request_id
 {%- endmacro %}
+
+{#- The breakdowns of an episode everyone asks for, as (dimension -> value over the episode's
+    columns), a missing value named as the breakdown's own "unknown": used by
+    marts.outcomes and the table macro marts.period_flows_by_breakdown(). -#}
+{% macro episode_breakdowns() -%}
+    {%- do return({
+        'gender': "coalesce(gender, 'Okänt')",
+        'age_band': "coalesce(age_band, 'Okänd')",
+        'referrer': "coalesce(referrer, 'Okänd')",
+        'income_source_at_enrolment': "coalesce(income_source_at_enrolment, 'Uppgift saknas')",
+    }) -%}
+{%- endmacro %}

@@ -75,16 +75,20 @@
     ) as figures
 {%- endmacro %}
 
-{#- Flows of any periods per gender (kön), straight from the episodes, with the running
+{#- Flows of any periods per breakdown, straight from the episodes, with the running
     balances' definitions: active at the end of a day = enrolled on or before it and not
-    exited on or before it. So, per gender, active_at_start + enrolled - exited =
-    active_at_end, and the genders add up to flow_figures. Only episodes active at some
-    time in the period are read. Each count X has X_cell_key, cell_key() of the sum of the
-    counted episodes' record_key. Used by the table macro marts.period_summary_by_gender(). -#}
-{% macro flows_by_gender(requests, episodes) -%}
+    exited on or before it. So, per breakdown value, active_at_start + enrolled - exited =
+    active_at_end, and the values of a dimension add up to flow_figures. `breakdowns` maps
+    each dimension to its value over the episode's columns (episode_breakdowns); one row
+    per request_id × dimension × dimension_value. Only episodes active at some time in the
+    period are read. Each count X has X_cell_key, cell_key() of the sum of the counted
+    episodes' record_key. Used by the table macros marts.period_summary_by_gender() and
+    marts.period_flows_by_breakdown(). -#}
+{% macro flows_by_breakdown(requests, episodes, breakdowns) -%}
     select
         request_id,
-        gender,
+        dimension,
+        dimension_value,
         active_at_start,
         enrolled,
         exited,
@@ -100,7 +104,8 @@
     from (
         select
             requests.request_id,
-            episodes.gender,
+            episodes.breakdown.dimension as dimension,
+            episodes.breakdown.dimension_value as dimension_value,
             count_if(episodes.enrolment_date < requests.period_start) as active_at_start,
             count_if(episodes.enrolment_date >= requests.period_start) as enrolled,
             count_if(coalesce(episodes.exit_date <= requests.period_end, false)) as exited,
@@ -118,12 +123,25 @@
                 where coalesce(episodes.exit_date > requests.period_end, true)
             ) as active_at_end_key_sum
         from {{ requests }} as requests
-        inner join {{ episodes }} as episodes
+        inner join (
+            select
+                *,
+                unnest([
+                    {%- for dimension, value in breakdowns.items() %}
+                    { 'dimension': '{{ dimension }}', 'dimension_value': {{ value }} }
+                    {{- "," if not loop.last }}
+                    {%- endfor %}
+                ]) as breakdown
+            from {{ episodes }}
+        ) as episodes
             on
                 {{ in_requested_group('requests', 'episodes') }}
                 and episodes.enrolment_date <= requests.period_end
                 and coalesce(episodes.exit_date >= requests.period_start, true)
-        group by requests.request_id, episodes.gender
+        group by
+            requests.request_id,
+            episodes.breakdown.dimension,
+            episodes.breakdown.dimension_value
     ) as figures
 {%- endmacro %}
 

@@ -24,13 +24,9 @@ breakdowns as (
         date_trunc('month', exit_date) as exit_month,
         unnest([
             { 'dimension': 'total', 'dimension_value': 'Alla' },
-            { 'dimension': 'gender', 'dimension_value': coalesce(gender, 'Okänt') },
-            { 'dimension': 'age_band', 'dimension_value': coalesce(age_band, 'Okänd') },
-            { 'dimension': 'referrer', 'dimension_value': coalesce(referrer, 'Okänd') },
-            {
-                'dimension': 'income_source_at_enrolment',
-                'dimension_value': coalesce(income_source_at_enrolment, 'Uppgift saknas')
-            },
+            {%- for dimension, value in episode_breakdowns().items() %}
+            { 'dimension': '{{ dimension }}', 'dimension_value': {{ value }} },
+            {%- endfor %}
             { 'dimension': 'time_enrolled_band', 'dimension_value': time_enrolled_band },
             {
                 'dimension': 'municipality_name',
@@ -44,7 +40,8 @@ breakdowns as (
             },
             {
                 'dimension': 'over_3_months_gender',
-                'dimension_value': case when months_enrolled >= 3 then coalesce(gender, 'Okänt') end
+                'dimension_value':
+                case when months_enrolled >= 3 then {{ episode_breakdowns()['gender'] }} end
             }
         ]) as breakdown
     from episodes
