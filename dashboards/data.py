@@ -30,6 +30,7 @@ from pipelines.figure_catalog import (
     read_glossary,
 )
 from pipelines.report.figures import FLOW_KEYS
+from pipelines.revisions import revised_figures
 from pipelines.settings import load_settings
 
 CACHE_TTL_SECONDS = 600
@@ -394,46 +395,19 @@ def key_figures(wh: Warehouse, f: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _revision_rows(wh: Warehouse, insats: str, unit: str, period_label: str) -> pd.DataFrame:
-    return _query(
-        wh,
-        """
-        select figure_id, figure_value, cell_key, first_published_value,
-            first_published_cell_key, first_published_at, is_revised
-        from marts.tertial_figure_revisions
-        where insats = ? and unit = ? and period_label = ?
-        """,
-        [insats, unit, period_label],
-    )
-
-
-def _as_published(wh: Warehouse, rows: pd.DataFrame, value: str, key: str) -> pd.Series:
-    """One wide record of the tertial's figures (counts with their cell keys), protected as
-    the views protect them: counts perturbed, shares from their perturbed basis."""
-    record = {
-        **dict(zip(rows["figure_id"], rows[value], strict=True)),
-        **{
-            f"{fid}{CELL_KEY_SUFFIX}": k
-            for fid, k in zip(rows["figure_id"], rows[key], strict=True)
-        },
-    }
-    frame = pd.DataFrame([record], dtype=object)
-    return protected(wh, frame, "period_flows").iloc[0]
-
-
 def revisions(wh: Warehouse, f: Filters) -> pd.DataFrame:
-    """The chosen closed tertial's figures that a later delivery changed (reviderad): each
-    as shown now and as first published, both protected. Empty for other periods and for
-    a municipality (the history is kept per insats and unit)."""
-    if f.period_type != "tertial" or f.period_label is None or scope_filter(f)[0] != "unit":
-        return pd.DataFrame(columns=["figure_id", "now", "before", "first_published_at"])
-    rows = _revision_rows(wh, f.insats, f.unit, f.period_label)
-    now = _as_published(wh, rows, "figure_value", "cell_key")
-    before = _as_published(wh, rows, "first_published_value", "first_published_cell_key")
-    revised = rows.loc[rows["is_revised"], ["figure_id", "first_published_at"]]
-    revised["now"] = revised["figure_id"].map(now)
-    revised["before"] = revised["figure_id"].map(before)
-    return revised[revised["now"].astype(str) != revised["before"].astype(str)]
+    """The chosen closed tertial's figures a later delivery changed (reviderad), now and
+    as first published, both protected (pipelines.revisions). Empty for other periods and
+    for a municipality (the history is kept per insats and unit)."""
+    columns = ["figure_id", "value", "first_published_value", "first_published_at"]
+    rows = periods(wh)
+    chosen = rows[(rows["period_type"] == "tertial") & (rows["period_label"] == f.period_label)]
+    if f.period_type != "tertial" or chosen.empty or scope_filter(f)[0] != "unit":
+        return pd.DataFrame(columns=columns)
+    span = tuple(pd.Timestamp(chosen[c].iloc[0]).date() for c in ("period_start", "period_end"))
+    catalog = figure_catalog(wh)
+    found = _read(wh, lambda con: revised_figures(con, catalog, f.insats, f.unit, span))
+    return pd.DataFrame(found, columns=columns)
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

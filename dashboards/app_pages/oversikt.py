@@ -91,13 +91,12 @@ def revised_figures(revised: pd.DataFrame) -> None:
     tertial was first published with."""
     if revised.empty:
         return
-    first = pd.Timestamp(revised["first_published_at"].min())
-    first = (first if first.tzinfo else first.tz_localize("UTC")).tz_convert(LOCAL_TIME)
+    first = pd.Timestamp(revised["first_published_at"].min()).tz_convert(LOCAL_TIME)
     changes = "; ".join(
         f"{figure_label(fid)} {fmt(now, figure_format(fid))} "
         f"(tidigare {fmt(before, figure_format(fid))})"
-        for fid, now, before in zip(
-            revised["figure_id"], revised["now"], revised["before"], strict=True
+        for fid, now, before in revised[["figure_id", "value", "first_published_value"]].itertuples(
+            index=False
         )
     )
     st.warning(

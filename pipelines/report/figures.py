@@ -35,6 +35,7 @@ from pipelines.report.periods import (
     tertial_code,
     tertials_ending_with,
 )
+from pipelines.revisions import revised_figures
 
 ALL_UNITS = "Alla enheter"
 ALL_INSATSER = "Alla insatser"
@@ -602,7 +603,8 @@ def report_from(
     params = [insats, unit, date_from, date_to]
     summary, summary_keys = _summary(con, params)
     budget, forecast_date = _budget(con, insats, date_to)
-    figures, glossary = report_definitions(read_catalog(con), read_glossary(con))
+    catalog = read_catalog(con)
+    figures, glossary = report_definitions(catalog, read_glossary(con))
     exits_by_reason, reason_keys = _exits_by_reason(con, params)
     gender, gender_keys = _gender(con, params)
     breakdowns, breakdown_keys = _breakdowns(con, params)
@@ -619,6 +621,8 @@ def report_from(
         **_period_entry(period),
         "published_at": _published_at(con),
         **summary,
+        # Figures a later delivery changed since the tertial was first published, as shown.
+        "revisions": revised_figures(con, catalog, insats, unit, (date_from, date_to)),
         "comparisons": comparisons,
         "trend": trend,
         "exits_by_reason": exits_by_reason,

@@ -73,6 +73,7 @@ BREAKDOWN_TITLES = {
     "income_source_at_enrolment": "Försörjning vid inskrivning",
 }
 COMMENT_TITLE = "Kommentar"
+REVISIONS_TITLE = "Reviderade siffror"
 COMPARISON_TITLE = "Nyckeltal jämfört med tidigare perioder"
 TREND_TITLE = "Flöde och resultat, sex tertial"
 # Comparison column headings when the report's period is a tertial, and otherwise.
@@ -294,6 +295,27 @@ def _comment(report: dict) -> list[Section]:
     return [Section(COMMENT_TITLE, [], [], text=comment["text"])]
 
 
+def _revisions(report: dict) -> list[Section]:
+    """Reviderad: the figures a later delivery changed since the tertial was first
+    published closed, now and then (both protected, pipelines.revisions)."""
+    revised = report.get("revisions") or []
+    if not revised:
+        return []
+    first = min(entry["first_published_at"] for entry in revised)
+    rows = [
+        [label(report, entry["figure_id"]), entry["value"], entry["first_published_value"]]
+        for entry in revised
+    ]
+    units = [report["figures"][entry["figure_id"]]["unit"] for entry in revised]
+    note_text = (
+        "En senare leverans har ändrat tertialens siffror sedan den först publicerades "
+        f"avslutad ({local_time(datetime.fromisoformat(first))}). Rapporten visar dagens "
+        "siffror; kolumnen Först publicerad visar de tidigare."
+    )
+    columns = ["Mått", "Nu", "Först publicerad"]
+    return [Section(REVISIONS_TITLE, columns, rows, [note_text], units=units)]
+
+
 def _gender(report: dict) -> Section:
     rows = [
         [label(report, key)]
@@ -485,6 +507,7 @@ def sections(report: dict) -> list[Section]:
     figures = shown(report)
     return [
         *_comment(report),
+        *_revisions(report),
         _comparison(report),
         _trend(report),
         _flows(report, figures),
@@ -525,6 +548,10 @@ def _preliminary(entry: Mapping) -> str:
     return " (preliminär: perioden slutar efter senaste leveransen)"
 
 
+def _revised(report: dict) -> str:
+    return f" (reviderad: se {REVISIONS_TITLE})" if report.get("revisions") else ""
+
+
 def _published(report: dict) -> str:
     """The publication time as read in Sweden (`2024-05-03 02:14`)."""
     published_at = report.get("published_at")
@@ -543,6 +570,6 @@ def subtitle(report: dict) -> list[tuple[str, str]]:
     return facts + [
         ("Insats", insats),
         ("Enhet", report["unit"]),
-        ("Period", f"{report['period_name']}, {period}{_preliminary(report)}"),
+        ("Period", f"{report['period_name']}, {period}{_preliminary(report)}{_revised(report)}"),
         ("Data publicerade", _published(report)),
     ]

@@ -27,6 +27,9 @@ from pipelines.defs.dbt.assets import profile_vars
 from pipelines.defs.dbt.build_selection import STATE_TABLE
 from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
 from pipelines.defs.resources import WorkDatabase
+from pipelines.report.figures import period_report
+from pipelines.report.render_markdown import render_markdown
+from pipelines.report.sections import label
 from pipelines.run import figure_change_lines
 from pipelines.settings import load_settings
 from tests.conftest import DemoRun, point_environment
@@ -231,8 +234,27 @@ def test_the_dashboard_shows_reviderad_with_both_values(
     app.selectbox(key="filter_insats").set_value(insats).run()
     app.selectbox(key="filter_period").set_value(period).run()
     [warning] = [w.value for w in app.warning if "Reviderad" in w.value]
-    for figure_id, now, before in revised[["figure_id", "now", "before"]].itertuples(index=False):
+    shown = revised[["figure_id", "value", "first_published_value"]]
+    for figure_id, now, before in shown.itertuples(index=False):
         kind = figure_format(figure_id)
         assert (
             f"{figure_label(figure_id)} {fmt(now, kind)} (tidigare {fmt(before, kind)})" in warning
         )
+
+
+def test_the_report_shows_reviderad_with_both_values(nights: Nights) -> None:
+    insats, period = _revised_tertial(nights.warehouse)
+    with duckdb.connect(str(nights.warehouse), read_only=True) as con:
+        start, end = con.execute(
+            "select period_start, period_end from marts.period_flows "
+            "where period_type = 'tertial' and period_label = ? limit 1",
+            [period],
+        ).fetchone()
+    report = period_report(nights.warehouse, insats, None, start, end)
+    assert report["revisions"]
+    markdown = render_markdown(report)
+    assert "(reviderad: se Reviderade siffror)" in markdown
+    section = markdown.split("Reviderade siffror", 2)[2]
+    assert "| Nu | Först publicerad |" in section
+    for entry in report["revisions"]:
+        assert label(report, entry["figure_id"]) in section
