@@ -63,42 +63,32 @@ def _parents(node: Mapping[str, Any]) -> list[str]:
     return node.get("depends_on", {}).get("nodes", [])
 
 
-def _has_file_id(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
+    """The table's column names; none when it does not exist (yet)."""
     schema, table = relation.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.columns "
-            "where table_schema = ? and table_name = ? and column_name = 'file_id'",
-            [schema, table],
-        ).fetchone()[0]
-    )
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return {name for (name,) in rows}
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> str:
     """Row count and sum of row hashes of a table, with the registry rows of its files."""
-    if not _relation_exists(con, relation):
+    columns = _columns(con, relation)
+    if not columns:
         return "missing"
     rows = con.execute(
         f"select count(*), coalesce(sum(hash(t)), 0) from {relation} as t"
     ).fetchone()
-    if relation == REGISTRY or not _has_file_id(con, relation):
+    if relation == REGISTRY or "file_id" not in columns:
         return f"{rows[0]}:{rows[1]}"
     registry = con.execute(
         f"select count(*), coalesce(sum(hash(r)), 0) from {REGISTRY} as r "
         f"where r.file_id in (select distinct file_id from {relation})"
     ).fetchone()
     return f"{rows[0]}:{rows[1]}|{registry[0]}:{registry[1]}"
-
-
-def _relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
-    schema, table = relation.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
 
 
 def input_fingerprints(
@@ -113,7 +103,7 @@ def input_fingerprints(
 
 def recorded_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The fingerprints the last successful build recorded (empty when none did)."""
-    if not _relation_exists(con, STATE_TABLE):
+    if not _columns(con, STATE_TABLE):
         return {}
     return dict(con.execute(f"select input, fingerprint from {STATE_TABLE}").fetchall())
 
