@@ -668,12 +668,16 @@ def deliveries(wh: Warehouse) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def check_results(wh: Warehouse) -> pd.DataFrame:
-    """Verdicts of every check in the latest quality run, failures first."""
+    """Verdicts of every check in the latest quality run, failures first, with the rows
+    checked and failing (from the validation's details)."""
     return _query(
         wh,
         """
-        select suite, expectation, asset, severity, success, observed_value, threshold,
-            details, run_at
+        select suite, expectation, severity, success, observed_value, threshold,
+            try_cast(json_extract_string(details, '$.unexpected_count') as bigint)
+                as failing_rows,
+            try_cast(json_extract_string(details, '$.element_count') as bigint)
+                as checked_rows
         from quality.quality_results
         where run_at = (select max(run_at) from quality.quality_results)
         order by success, severity, suite, expectation

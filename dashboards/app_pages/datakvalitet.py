@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import data
-from dashboards.components import bar_chart, definition, fmt, label, table
+from dashboards.components import bar_chart, definition, fmt, label, labels, table
 from dashboards.frame import applied_filters, current
+from expectations.declarations import load_declarations
 
 frame = current()
 f = frame.filters
@@ -30,6 +31,33 @@ cols[1].metric("Kontroller som inte klarades", len(failed), border=True)
 cols[2].metric("Kontroller totalt", len(results), border=True)
 if (failed["severity"] == "error").any():
     st.warning("Minst en kontroll av allvarlighet 'error' klarades inte: se listan nedan.")
+
+
+def rule_name(expectation: str) -> str:
+    """`date_order:enrolment_date<=exit_date` as a steward reads it: the rule, then what it
+    was about (fields by their labels, a reason in words, an insats by its name)."""
+    rule, _, detail = expectation.partition(":")
+    words = {**labels()["fields"], **labels()["check_details"]}
+    parts = [words.get(part, part) for part in detail.replace("<=", ":").split(":") if part]
+    joiner = " före " if "<=" in detail else ", "
+    return label("check_rules", rule) + (f": {joiner.join(parts)}" if parts else "")
+
+
+def readable_checks(results: pd.DataFrame) -> pd.DataFrame:
+    """The check verdicts in Swedish: what was checked, the outcome and how many rows."""
+    suites = {suite.suite: suite.description for suite in load_declarations()}
+    return pd.DataFrame(
+        {
+            "Kontroll": results["suite"].map(lambda suite: suites.get(suite, suite)),
+            "Regel": results["expectation"].map(rule_name),
+            "Allvarlighet": results["severity"].map(lambda s: label("check_severities", s)),
+            "Resultat": results["success"].map({True: "Godkänd", False: "Ej godkänd"}),
+            "Andel godkända": results["observed_value"].map(lambda v: fmt(v, "share")),
+            "Krav": results["threshold"].map(lambda v: fmt(v, "share")),
+            "Avvikande rader": results["failing_rows"],
+            "Kontrollerade rader": results["checked_rows"],
+        }
+    )
 
 
 def field_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -117,7 +145,7 @@ else:
     caseworker_findings(summary)
 
 st.subheader("Kontrollernas resultat")
-table(results, "kontrollresultat")
+table(readable_checks(results), "kontrollresultat")
 definition(
     "Obligatoriska kartläggningsfält ska vara ifyllda inom insatsens frist efter inskrivning; "
     "kontrollerna körs varje natt innan lagret publiceras."

@@ -278,6 +278,26 @@ def test_worklist_shows_what_can_be_fixed_unless_asked_for_all(
     assert per_caseworker["Öppna avvikelser"].sum() == counts[True] + counts[False]
 
 
+def test_check_results_read_as_swedish_not_identifiers_or_json(
+    app: AppTest, published: Path
+) -> None:
+    show(app, "datakvalitet")
+    checks = next(t.value for t in app.dataframe if "Regel" in t.value.columns)
+    [(latest,)] = query(
+        published,
+        "select count(*) from quality.quality_results "
+        "where run_at = (select max(run_at) from quality.quality_results)",
+    )
+    assert len(checks) == latest
+    assert not checks.astype(str).stack().str.contains("{", regex=False).any()  # no JSON
+    named = checks[["Regel", "Allvarlighet", "Resultat"]].astype(str).stack()
+    assert not named.str.contains(r"_|<=", regex=True).any()  # no identifiers
+    assert "Datum i ordning: Inskrivningsdatum före Avslutsdatum" in set(checks["Regel"])
+    assert set(checks["Resultat"]) <= {"Godkänd", "Ej godkänd"}
+    counted = checks[checks["Resultat"] == "Ej godkänd"]["Avvikande rader"].dropna()
+    assert not counted.empty and (counted.astype(float) > 0).all()
+
+
 def _cases(published: Path, f: data.Filters, unit: str, caseworker: str) -> list[tuple]:
     return query(
         published,
