@@ -8,7 +8,7 @@ import streamlit as st
 from dashboards import data
 from dashboards.components import bar_chart, definition, fmt, label, labels, table
 from dashboards.frame import applied_filters, current
-from expectations.declarations import load_declarations
+from expectations import declarations
 
 frame = current()
 f = frame.filters
@@ -37,7 +37,7 @@ def rule_name(expectation: str) -> str:
     """`date_order:enrolment_date<=exit_date` as a steward reads it: the rule, then what it
     was about (fields by their labels, a reason in words, an insats by its name)."""
     rule, _, detail = expectation.partition(":")
-    words = {**labels()["fields"], **labels()["check_details"]}
+    words = {**declarations.field_labels(), **labels()["check_details"]}
     parts = [words.get(part, part) for part in detail.replace("<=", ":").split(":") if part]
     joiner = " före " if "<=" in detail else ", "
     return label("check_rules", rule) + (f": {joiner.join(parts)}" if parts else "")
@@ -45,7 +45,7 @@ def rule_name(expectation: str) -> str:
 
 def readable_checks(results: pd.DataFrame) -> pd.DataFrame:
     """The check verdicts in Swedish: what was checked, the outcome and how many rows."""
-    suites = {suite.suite: suite.description for suite in load_declarations()}
+    suites = {suite.suite: suite.description for suite in declarations.load_declarations()}
     return pd.DataFrame(
         {
             "Kontroll": results["suite"].map(lambda suite: suites.get(suite, suite)),

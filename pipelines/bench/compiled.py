@@ -59,13 +59,27 @@ def compile_project(folder: Path) -> Path:
     compiled once against empty tables. A model may ask the database while it compiles
     (`quality_validity` reads the columns of `int_case_rows_mapped`), so the first
     compilation's nodes are built empty and the project compiled again over them. (Its
-    SQL cannot be compared for a fixed point: `quality_run` embeds `run_started_at`.)
+    SQL cannot be compared for a fixed point: `quality_run` embeds `run_started_at`.) An
+    incremental model compiles as its first build.
     """
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / f"{DATABASE}.duckdb"
     with duckdb.connect(str(database)) as con:
         ensure_raw_schema(con)
-    first = _plan(_dbt_compile(folder))
+    first_manifest = _dbt_compile(folder)
     with duckdb.connect(str(database)) as con:
-        build_models(con, first)
+        build_models(con, _plan(first_manifest))
+        for relation in _incremental_relations(first_manifest):
+            con.execute(f"drop table {relation}")
     return _dbt_compile(folder)
+
+
+def _incremental_relations(manifest: Path) -> list[str]:
+    """The incremental models' tables: dropped before the second compilation, so they
+    compile as their first build, the one the floor (a build from scratch) makes."""
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    return [
+        node["relation_name"]
+        for node in nodes
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "incremental"
+    ]
