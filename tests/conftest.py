@@ -48,7 +48,7 @@ LONGEST_GROUPS = (
 
 
 def group(nodeid: str) -> str:
-    """The group a test runs in under `make test` (`pytest -n 2`): its file, or its folder
+    """The group a test runs in under `make test` (`pytest -n 3`): its file, or its folder
     when the folder's files share a session build."""
     path = PurePosixPath(nodeid.split("::")[0]).relative_to(TESTS.name)
     shared = SHARED_BUILD_GROUPS.get(path.parts[0]) if len(path.parts) > 1 else None
