@@ -73,11 +73,10 @@ browser:
 pdf-tools:
 	@command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
 
-# Three workers on the two cores: a fifth of a two-worker run is spent waiting (dbt and
-# Chromium subprocesses, the shared demo build), which the third fills; tests/conftest.py
+# Two workers (the machine's cores; a third was measured slower); tests/conftest.py
 # schedules what shares a build together.
 test: manifest browser pdf-tools
-	$(PY) -m pytest -n 3
+	$(PY) -m pytest -n 2
 
 # sqlfluff's dbt templater compiles the project: against a throwaway work DB and target
 # folder, so lint never opens the real work file nor rewrites dbt_project/target.

@@ -31,6 +31,7 @@ SHARED_BUILD_GROUPS = {
 # worker is left with a long one at the end.
 LONGEST_GROUPS = (
     "recovery/test_crash_and_hostile_landing.py",
+    "dbt",
     "disclosure/test_report_attack.py",
     "bench/test_bench_smoke.py",
     "reference",
@@ -38,17 +39,18 @@ LONGEST_GROUPS = (
     "figures/test_rule_change.py",
     "test_key_rotation.py",
     "dashboard/test_browser.py",
+    "dashboard/test_selection.py",
+    "dashboard/test_pages.py",
     "disclosure/test_dashboard_attack.py",
     "bench/test_floor.py",
     "faults/test_single_row_faults.py",
     "figures/test_one_definition.py",
     "ingest/test_planted_personnummer.py",
-    "dbt",
 )
 
 
 def group(nodeid: str) -> str:
-    """The group a test runs in under `make test` (`pytest -n 3`): its file, or its folder
+    """The group a test runs in under `make test` (`pytest -n 2`): its file, or its folder
     when the folder's files share a session build."""
     path = PurePosixPath(nodeid.split("::")[0]).relative_to(TESTS.name)
     shared = SHARED_BUILD_GROUPS.get(path.parts[0]) if len(path.parts) > 1 else None
