@@ -114,26 +114,30 @@ def delivery_lines(warehouse: Path, run_id: str) -> list[str]:
 
 
 # The tertial figures this run's build changed (a value kept before, another now), per
-# insats × unit × tertial, with the figures' labels; values stay in the warehouse, where
-# the views protect them.
+# insats × unit × tertial: reviderad when the tertial was closed already, avslutad when
+# it closed now, preliminär while it runs; labels only, the values stay in the warehouse,
+# where the views protect them.
 CHANGED_FIGURES_SQL = """
 with kept as (
-    select *, lag(figure_value) over (
-        partition by insats, unit, period_start, figure_id order by recorded_at
-    ) as kept_before,
-    count(*) over (
-        partition by insats, unit, period_start, figure_id order by recorded_at
-    ) as nth_value
+    select *,
+        lag(figure_value) over by_build as kept_before,
+        lag(is_partial) over by_build as was_partial
     from marts.tertial_figure_history
+    window by_build as (partition by insats, unit, period_start, figure_id order by recorded_at)
 )
-select kept.insats, kept.unit, kept.period_label, bool_or(not kept.is_partial) as closed,
+select kept.insats, kept.unit, kept.period_label,
+    case
+        when bool_or(not kept.is_partial and not kept.was_partial) then 'reviderad'
+        when bool_or(not kept.is_partial) then 'avslutad'
+        else 'preliminär'
+    end as state,
     string_agg(catalog.label, ', ' order by catalog.label) as figures, count(*) as changed
 from kept
 left join marts.figure_catalog as catalog using (figure_id)
-where kept.recorded_at >= $since and kept.nth_value > 1
+where kept.recorded_at >= $since and kept.was_partial is not null
     and kept.figure_value is distinct from kept.kept_before
 group by all
-order by closed desc, kept.period_label desc, kept.insats, kept.unit
+order by state = 'reviderad' desc, kept.period_label desc, kept.insats, kept.unit
 """
 SHOWN_FIGURE_CHANGES = 8
 
@@ -152,13 +156,12 @@ def figure_change_lines(warehouse: Path, run_id: str, since: float) -> list[str]
         return []
     if not rows:
         return ["Inga tertialsiffror ändrades."]
-    revised = sum(changed for *_, closed, _, changed in rows if closed)
+    revised = sum(changed for *_, state, _, changed in rows if state == "reviderad")
     lines = [
         f"Ändrade tertialsiffror: {sum(row[-1] for row in rows)}, varav {revised} i "
-        "avslutade tertialer (visas som reviderade):"
+        "tertialer som redan var avslutade (visas som reviderade):"
     ]
-    for insats, unit, period, closed, figures, _ in rows[:SHOWN_FIGURE_CHANGES]:
-        state = "reviderad" if closed else "preliminär"
+    for insats, unit, period, state, figures, _ in rows[:SHOWN_FIGURE_CHANGES]:
         lines.append(f"  {insats}, {unit}, {period} ({state}): {figures}")
     if len(rows) > SHOWN_FIGURE_CHANGES:
         lines.append(

@@ -44,10 +44,6 @@ class BuildSelection:
     excluded: tuple[str, ...]
     reason: str
 
-    @property
-    def is_full(self) -> bool:
-        return not self.excluded
-
 
 def _source_relations(manifest: Mapping[str, Any]) -> dict[str, str]:
     """Source unique_id -> `schema.table`, for the sources some model reads."""
