@@ -31,7 +31,6 @@ SHARED_BUILD_GROUPS = {
 # worker is left with a long one at the end.
 LONGEST_GROUPS = (
     "recovery/test_crash_and_hostile_landing.py",
-    "dbt",
     "disclosure/test_report_attack.py",
     "bench/test_bench_smoke.py",
     "reference",
@@ -39,13 +38,12 @@ LONGEST_GROUPS = (
     "figures/test_rule_change.py",
     "test_key_rotation.py",
     "dashboard/test_browser.py",
-    "dashboard/test_selection.py",
-    "dashboard/test_pages.py",
     "disclosure/test_dashboard_attack.py",
     "bench/test_floor.py",
     "faults/test_single_row_faults.py",
     "figures/test_one_definition.py",
     "ingest/test_planted_personnummer.py",
+    "dbt",
 )
 
 
