@@ -95,16 +95,25 @@ def _delivery_line(status, name, reason, read, loaded, rejected, nulled, success
     return f"{status}: {name} ({counts.replace(',', ' ')})"
 
 
-def delivery_lines(warehouse: Path, run_id: str) -> list[str]:
-    """What the run did with each delivered file, from the warehouse it published (none when
-    it published nothing: the warehouse is then an earlier run's)."""
+def _published_rows(
+    warehouse: Path, run_id: str, sql: str, params: dict[str, object]
+) -> list[tuple] | None:
+    """The query's rows from the warehouse this run published; None when it published
+    nothing (the warehouse is then an earlier run's) or the warehouse lacks the tables."""
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             [(published_by,)] = con.execute("select run_id from meta.publication").fetchall()
-            rows = con.execute(RUN_DELIVERIES_SQL, {"run_id": run_id}).fetchall()
-    except duckdb.Error:  # no warehouse published yet
-        return []
-    if published_by != run_id:
+            rows = con.execute(sql, params).fetchall()
+    except duckdb.Error:  # no warehouse yet, or one built before these tables
+        return None
+    return rows if published_by == run_id else None
+
+
+def delivery_lines(warehouse: Path, run_id: str) -> list[str]:
+    """What the run did with each delivered file, from the warehouse it published (none when
+    it published nothing: the warehouse is then an earlier run's)."""
+    rows = _published_rows(warehouse, run_id, RUN_DELIVERIES_SQL, {"run_id": run_id})
+    if rows is None:
         return []
     if not rows:
         return ["Inga nya leveranser i körningen."]
@@ -144,15 +153,9 @@ SHOWN_FIGURE_CHANGES = 8
 
 def figure_change_lines(warehouse: Path, run_id: str, since: float) -> list[str]:
     """Which tertial figures the run changed (reviderad when the tertial is closed)."""
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            [(published_by,)] = con.execute("select run_id from meta.publication").fetchall()
-            rows = con.execute(
-                CHANGED_FIGURES_SQL, {"since": dt.datetime.fromtimestamp(since, dt.UTC)}
-            ).fetchall()
-    except duckdb.Error:  # no warehouse, or one built before the figure history
-        return []
-    if published_by != run_id:
+    since_utc = dt.datetime.fromtimestamp(since, dt.UTC)
+    rows = _published_rows(warehouse, run_id, CHANGED_FIGURES_SQL, {"since": since_utc})
+    if rows is None:
         return []
     if not rows:
         return ["Inga tertialsiffror ändrades."]
