@@ -3,10 +3,11 @@
 Pure selects from `marts`, `quality` and `meta` returning DataFrames: no figure is computed
 here. Every aggregate a page shows (a municipality, "Alla insatser", an ESF project) is a
 mart row the report and analysts read too, and cells are masked on the disclosure bases of
-the figure catalogue (`marts.figure_catalog`) through `pipelines.disclosure`. Each read
-opens a short-lived read-only connection (the nightly run replaces the file with
-os.replace, so a long-held one would pin the old file) and is cached on the file's path
-and mtime, so a new publication shows at once and the run is never blocked by a reader.
+the figure catalogue (`marts.figure_catalog`) through `pipelines.disclosure`. Reads share
+one read-only connection per publication (a cursor each) and are cached on the file's path
+and mtime, so a new publication shows at once and the run is never blocked by a reader:
+the run replaces the file with os.replace, and the connection to the file it replaced is
+let go at the first read after that (or after ten idle minutes).
 """
 
 from __future__ import annotations
@@ -91,20 +92,20 @@ def locate() -> Warehouse | None:
     return Warehouse(str(path.resolve()), mtime)
 
 
-def _query(wh: Warehouse, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
-    con = duckdb.connect(wh.path, read_only=True)
-    try:
-        return con.execute(sql, list(params)).df()
-    finally:
-        con.close()
+@st.cache_resource(max_entries=1, ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _publication(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+    """The publication's read-only connection: opening the file and reading its catalogue
+    cost about 20 ms, more than most of the queries themselves."""
+    return duckdb.connect(path, read_only=True)
 
 
 def _read(wh: Warehouse, reader):
-    con = duckdb.connect(wh.path, read_only=True)
-    try:
+    with _publication(wh.path, wh.mtime).cursor() as con:
         return reader(con)
-    finally:
-        con.close()
+
+
+def _query(wh: Warehouse, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    return _read(wh, lambda con: con.execute(sql, list(params)).df())
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)

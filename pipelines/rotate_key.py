@@ -29,6 +29,7 @@ from pipelines.ingest.landing import FILE_PATTERNS, LandedFile
 from pipelines.ingest.mappings import Mapping, source_mapping
 from pipelines.ingest.personnummer_sql import (
     CASE_ID_PREFIX,
+    create_text_macros,
     personnummer_select,
     pseudonymous_case_id_sql,
 )
@@ -158,6 +159,7 @@ def _pseudonyms(
         empty_means_protected=mapping.empty_personnummer == "protected",
     )
     case_id = pseudonymous_case_id_sql("case_id", landed.extraction_date)
+    create_text_macros(con)
     con.execute(
         f"create or replace temp table {table} as select row_number, person_id, "
         f"{typed_value_sql(case_id, 'VARCHAR')} as case_id from ({derived})",

@@ -3,11 +3,10 @@
 On the work database of a finished pipeline run (its ingest done), `dbt build` runs with
 every model and without the follow-up ones (dbt selector `without_follow_up` in
 dbt_project/selectors.yml: everything but what is built from the kind F extracts), the two
-alternating, so a slow spell on the shared machine hits both alike. The project is parsed
-once beforehand and every build reuses that parse (dbt's partial parse, as the nightly
-build reuses the previous night's), so no build pays a parse and the difference is the
-follow-up models' own work. `dbt docs generate`, the rest of the pipeline's dbt step,
-is left out of both: it would only add the same time to each.
+alternating, so a slow spell on the shared machine hits both alike. No build parses
+(`finsam-dbt` starts from the prepared manifest, as the nightly build does), so the
+difference is the follow-up models' own work. `dbt docs generate`, the rest of the
+pipeline's dbt step, is left out of both: it would only add the same time to each.
 """
 
 from __future__ import annotations
@@ -125,12 +124,10 @@ def bench_follow_up(
     run_dir: Path, landing: Landing, repeats: int, log: Callable[[str], None]
 ) -> dict[str, object]:
     """`repeats` pairs of builds with and without the follow-up models on `run_dir`'s work
-    database, after one parse: the builds, the pairs' added shares and their median."""
+    database: the builds, the pairs' added shares and their median."""
     load_at_start = os.getloadavg()[0]
     logs = run_dir / "follow_up_logs"
     size = landing.participants
-    log(f"{size}: follow-up models: dbt parse (once)")
-    parse = _dbt(run_dir, landing, ["parse"], logs / "parse.log")
     builds = []
     for index, variant in enumerate(build_order(repeats)):
         repeat = index // 2 + 1
@@ -146,7 +143,6 @@ def bench_follow_up(
         **panel_facts(run_paths(run_dir)["work_db"]),
         "follow_up_nodes": node_counts(nodes),
         "slowest_follow_up_nodes": slowest(nodes),
-        "parse_seconds": parse.wall_seconds,
         "median_seconds": {
             variant: statistics.median(pair[variant] for pair in pairs) for variant in SELECTION
         },

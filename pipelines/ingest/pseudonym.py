@@ -29,9 +29,10 @@ def hmac_pads(key: bytes) -> dict[str, bytes]:
     }
 
 
-def hmac_sql(message: str) -> str:
-    """SQL for the lowercase hex HMAC-SHA256 of the ASCII text expression `message`."""
-    return f"sha256($opad::BLOB || unhex(sha256($ipad::BLOB || ({message})::BLOB)))"
+def hmac_sql(message: str, ipad: str = "$ipad", opad: str = "$opad") -> str:
+    """SQL for the lowercase hex HMAC-SHA256 of the ASCII text expression `message`, with
+    the pads given as query parameters (or as a macro's arguments)."""
+    return f"sha256({opad}::BLOB || unhex(sha256({ipad}::BLOB || ({message})::BLOB)))"
 
 
 def redact_text(text: str) -> str:

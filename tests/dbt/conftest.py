@@ -52,21 +52,19 @@ def create_raw_layer(work_db: Path, *fixture_files: str) -> None:
 
 @pytest.fixture(scope="session")
 def edge_case_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the session's edge-case work DB lives (one path, so dbt parses only once)."""
+    """Where the session's edge-case work DB lives."""
     return tmp_path_factory.mktemp("edge_cases") / "warehouse_work.duckdb"
 
 
 @pytest.fixture(scope="session")
 def dbt_target(tmp_path_factory: pytest.TempPathFactory, edge_case_db: Path) -> Path:
-    """The session's dbt target folder, parsed once (dbt deps only if packages are declared).
+    """The session's dbt target folder (dbt deps only if packages are declared).
 
-    Later commands on the same work DB reuse the parse (dbt's partial parsing).
+    No parse: `finsam-dbt` starts every command from the prepared manifest.
     """
     target = tmp_path_factory.mktemp("dbt_target")
     if (DBT_PROJECT_DIR / "packages.yml").exists():
         assert run_dbt(["deps"], edge_case_db, target).returncode == 0
-    parsed = run_dbt(["parse"], edge_case_db, target)
-    assert parsed.returncode == 0, parsed.stdout[-3000:]
     return target
 
 

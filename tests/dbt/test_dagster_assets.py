@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource
+import pytest
 
 from pipelines.defs.dbt.assets import (
     docs_are_current,
@@ -16,7 +16,8 @@ from pipelines.defs.dbt.assets import (
     finsam_dbt_models,
     profile_vars,
 )
-from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
+from pipelines.defs.dbt.cli_resource import finsam_dbt_cli
+from pipelines.defs.dbt.project import finsam_dbt_project
 from pipelines.defs.resources import WorkDatabase, resource_defs
 from pipelines.settings import Settings
 from tests.dbt.conftest import create_raw_layer, run_dbt
@@ -38,7 +39,7 @@ def test_dbt_assets_are_grouped_and_join_the_ingest_lineage() -> None:
 
 
 def test_materialising_the_dbt_assets_builds_marts_and_docs(
-    finsam_env: Settings, dbt_target: Path, tmp_path: Path
+    finsam_env: Settings, dbt_target: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The configured resource, not FINSAM_WORK_DB, says where dbt builds.
     work_db = tmp_path / "configured" / "warehouse_work.duckdb"
@@ -48,9 +49,7 @@ def test_materialising_the_dbt_assets_builds_marts_and_docs(
     result = dg.materialize(
         [finsam_dbt_models],
         resources={
-            "dbt": DbtCliResource(
-                project_dir=finsam_dbt_project(), dbt_executable=str(DBT_EXECUTABLE)
-            ),
+            "dbt": finsam_dbt_cli(),
             "work_db": WorkDatabase(path=str(work_db)),
         },
     )
@@ -66,8 +65,12 @@ def test_materialising_the_dbt_assets_builds_marts_and_docs(
     with duckdb.connect(str(work_db), read_only=True) as con:
         assert con.execute("select count(*) from marts.period_flows").fetchone()[0] > 0
     assert not finsam_env.work_db.exists()
-    # The build's parse replaced the project's, for the next run on this path to reuse.
-    assert kept.stat().st_mtime_ns > started_ns
+    # dbt started from the prepared manifest (another work-DB path than the one it was
+    # prepared with): it neither parsed the project nor replaced that manifest.
+    dbt_output = capsys.readouterr().out  # dagster-dbt echoes dbt's log lines
+    assert "OK created sql table model marts.period_flows" in dbt_output
+    assert "partial parsing" not in dbt_output and "full parse" not in dbt_output
+    assert kept.stat().st_mtime_ns < started_ns
     # The docs describe this project and schema: the next run skips them until one changes.
     configured = WorkDatabase(path=str(work_db))
     assert docs_are_current(docs_state(configured))

@@ -17,7 +17,6 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster_dbt import DbtCliResource
 
 from dashboards import data
 from dashboards.components import figure_format, figure_label, fmt
@@ -25,7 +24,7 @@ from pipelines.bench.delivery import latest_delivery, next_ledger, redeliver
 from pipelines.definitions import defs
 from pipelines.defs.dbt.assets import profile_vars
 from pipelines.defs.dbt.build_selection import STATE_TABLE
-from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project
+from pipelines.defs.dbt.cli_resource import finsam_dbt_cli
 from pipelines.defs.resources import WorkDatabase
 from pipelines.report.figures import period_report
 from pipelines.report.render_markdown import render_markdown
@@ -134,8 +133,7 @@ def _full_build(work_db: Path, copy: Path) -> None:
     shutil.copyfile(work_db, copy)
     with duckdb.connect(str(copy)) as con:
         con.execute(f"drop table {STATE_TABLE}")
-    dbt = DbtCliResource(project_dir=finsam_dbt_project(), dbt_executable=str(DBT_EXECUTABLE))
-    dbt.cli(
+    finsam_dbt_cli().cli(
         ["run", *profile_vars(WorkDatabase(path=str(copy)))], target_path=copy.parent / "t"
     ).wait()
 

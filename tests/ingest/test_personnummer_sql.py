@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.ingest.personnummer_sql import (
     CORRECTED_PLUS,
+    create_text_macros,
     personnummer_select,
     pseudonymous_case_id_sql,
     redact_sql,
@@ -104,7 +105,9 @@ def test_age_in_whole_years() -> None:
 
 def _cleaned(sql: str, text: str | None) -> str | None:
     parameters = {"t": text, **(hmac_pads(KEY) if "$ipad" in sql else {})}
-    return duckdb.connect().execute(f"SELECT {sql}", parameters).fetchall()[0][0]
+    con = duckdb.connect()
+    create_text_macros(con)
+    return con.execute(f"SELECT {sql}", parameters).fetchall()[0][0]
 
 
 def test_redaction_of_free_text() -> None:

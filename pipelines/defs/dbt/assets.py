@@ -3,7 +3,6 @@ changed, so the docs match the data without paying for them every night."""
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,12 +19,12 @@ from pipelines.defs.dbt.build_selection import (
     record_fingerprints,
     recorded_fingerprints,
 )
-from pipelines.defs.dbt.project import DBT_EXECUTABLE, finsam_dbt_project, project_fingerprint
+from pipelines.defs.dbt.cli_resource import finsam_dbt_cli
+from pipelines.defs.dbt.project import finsam_dbt_project, project_fingerprint
 from pipelines.defs.dbt.translator import FinsamDbtTranslator
 from pipelines.defs.resources import WorkDatabase
 
 DOCS_ARTIFACTS = ("index.html", "manifest.json", "catalog.json")
-PARTIAL_PARSE = "partial_parse.msgpack"
 DOCS_FINGERPRINT = "docs.fingerprint"
 
 
@@ -34,9 +33,8 @@ def profile_vars(work_db: WorkDatabase) -> list[str]:
     dbt_project/profiles.yml reads as `work_db`, `duckdb_memory_limit` and `duckdb_threads`.
 
     Given to each dbt command rather than through the environment, so no step changes
-    `os.environ`. dbt re-parses in full when the path changes, whichever way it is given:
-    its partial-parse check hashes the profile's connection values, the path among them
-    (dbt-core `build_manifest_state_check`); see `keep_parse` for the unchanged path.
+    `os.environ`. They do not make dbt parse again: `finsam-dbt` (runner.py) starts from the
+    prepared manifest whatever the path and vars.
     """
     return [
         "--vars",
@@ -69,7 +67,6 @@ def finsam_dbt_models(
     yield from build.stream()
     with work_db.connect() as con:
         record_fingerprints(con, inputs)
-    keep_parse(build.target_path)
     docs_fingerprint = docs_state(work_db)
     if docs_are_current(docs_fingerprint):
         context.log.info("dbt docs current: the project and the warehouse schema are unchanged")
@@ -100,22 +97,6 @@ def unchanged_results(
                 asset_key=selected[name],
                 metadata={"oförändrad": "indata oförändrade sedan förra bygget"},
             )
-
-
-def keep_parse(build_target: Path) -> None:
-    """Keep this build's parse as the project's, for the next run to start from.
-
-    dagster-dbt copies `target/partial_parse.msgpack` into each run's folder, and dbt reuses
-    it while the work-DB path and vars are unchanged (every night, in production), parsing
-    in full otherwise. Replaced atomically: another process may be starting a build.
-    """
-    parsed = build_target / PARTIAL_PARSE
-    if not parsed.exists():
-        return
-    kept = finsam_dbt_project().project_dir / "target" / PARTIAL_PARSE
-    staging = kept.with_name(f".{PARTIAL_PARSE}.{os.getpid()}")
-    shutil.copyfile(parsed, staging)
-    os.replace(staging, kept)
 
 
 def docs_dir() -> Path:
@@ -149,8 +130,8 @@ def publish_docs(
 ) -> Path:
     """Generate dbt docs of the data just built into dbt_project/target/docs.
 
-    Generated in the build's own target folder, so dbt reuses that parse instead of parsing
-    the project again; `dbt docs serve --target-path target/docs` then serves them. The
+    Generated in the build's own target folder from the prepared manifest (runner.py);
+    `dbt docs serve --target-path target/docs` then serves them. The
     run's folder is removed afterwards so nightly runs do not pile up artifacts. The
     fingerprint is written last: docs interrupted midway are generated again next run.
     """
@@ -169,9 +150,5 @@ def publish_docs(
 def dbt_definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[finsam_dbt_models],
-        resources={
-            "dbt": DbtCliResource(
-                project_dir=finsam_dbt_project(), dbt_executable=str(DBT_EXECUTABLE)
-            )
-        },
+        resources={"dbt": finsam_dbt_cli()},
     )

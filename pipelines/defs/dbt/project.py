@@ -30,8 +30,9 @@ PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "selectors.yml")
 FINGERPRINT_FILE = "manifest.fingerprint"
 PARSED_FILES = ("manifest.json", "partial_parse.msgpack")
 
-# The dbt of the interpreter running Dagster, so runs work without the venv on PATH.
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+# The dbt of the interpreter running Dagster, so runs work without the venv on PATH: our
+# command, which starts from the prepared manifest (runner.py).
+DBT_EXECUTABLE = Path(sys.executable).parent / "finsam-dbt"
 
 
 def _project_files(project_dir: Path) -> Iterator[Path]:
