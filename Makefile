@@ -89,7 +89,7 @@ lint: setup
 	DBT_LOG_PATH="$$scratch/logs" DBT_SEND_ANONYMOUS_USAGE_STATS=false \
 	$(CURDIR)/$(VENV)/bin/sqlfluff lint models macros snapshots tests --processes 1
 
-bench: manifest $(DAGSTER_HOME)/dagster.yaml
+bench: manifest browser $(DAGSTER_HOME)/dagster.yaml
 	$(PY) -m pipelines.bench
 
 clean:

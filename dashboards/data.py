@@ -35,6 +35,7 @@ from pipelines.revisions import revised_figures
 from pipelines.settings import load_settings
 
 CACHE_TTL_SECONDS = 600
+CATALOG = "published"  # the published file's name in the dashboard's connection
 ALL_INSATSER = "Alla insatser"
 ALL_UNITS = "Alla enheter"
 WORKLIST_LIMIT = 2000
@@ -95,12 +96,21 @@ def locate() -> Warehouse | None:
 @st.cache_resource(max_entries=1, ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _publication(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     """The publication's read-only connection: opening the file and reading its catalogue
-    cost about 20 ms, more than most of the queries themselves."""
-    return duckdb.connect(path, read_only=True)
+    cost about 20 ms, more than most of the queries themselves.
+
+    Attached to an in-memory database of its own, not opened by path: DuckDB hands a
+    process the instance it already has open for a path, which after a publication is
+    the replaced file.
+    """
+    con = duckdb.connect()
+    quoted = path.replace("'", "''")
+    con.execute(f"attach '{quoted}' as {CATALOG} (read_only)")
+    return con
 
 
 def _read(wh: Warehouse, reader):
     with _publication(wh.path, wh.mtime).cursor() as con:
+        con.execute(f"use {CATALOG}")
         return reader(con)
 
 

@@ -45,14 +45,21 @@ METHOD = """\
 - **Follow-up models** (issue 16): on the work database of the size's last run (its ingest
   done), `dbt build` with every model and with the dbt selector `without_follow_up`
   (`dbt_project/selectors.yml`: all but the kind F extracts' seed, staging and everything
-  built from them, with their tests), in back-to-back pairs whose order alternates, after
-  one `dbt parse` that every build reuses (as the nightly build reuses the last night's).
+  built from them, with their tests), in back-to-back pairs whose order alternates, none
+  of them parsing (`finsam-dbt` starts from the prepared manifest, as the nightly build).
   *Added* = (with - without) / without per pair, the median over the pairs; timed as the
   dbt process's wall time. `dbt docs generate`, the rest of the dbt step, is left out of
   both: it would add the same seconds to each.
 - **Dashboard**: the functions of `dashboards/data.py` that each page (read from its
   source) calls, against the published warehouse, with Streamlit's cache cleared before
   every call; the first view (latest tertial, all insatser, all units).
+- **Dashboard pages** (`pipelines/bench/page_render.py`): `streamlit run` on the published
+  warehouse and headless Chromium (`/usr/bin/chromium`); the app opened once (*app start*:
+  server start excluded, the browser loading the app and drawing the first page), then
+  each page chosen in the sidebar in turn, as often as each query is called above. Drawn:
+  the heading is up, the page's script has finished, no placeholder or stale element is
+  left and every chart has drawn. The first visit reads the page's figures cold; the later
+  ones find them in the server's cache.
 - Medians over the repeats; the machine is shared, so single figures can vary by tens of
   percent. Targets judge the medians (memory: the worst repeat).
 """
@@ -355,6 +362,32 @@ def dashboard_section(sizes: Sequence[Mapping]) -> str:
     return title + table(header, rows)
 
 
+def pages_section(sizes: Sequence[Mapping]) -> str:
+    """Per page and size: first visit / median / worst ms until drawn in Chromium."""
+    measured = [size for size in sizes if "pages" in size]
+    if not measured:
+        return ""
+    cells = {
+        (size["participants"], page["page"]): (
+            f"{page['first_ms']:.0f} / {page['median_ms']:.0f} / {page['worst_ms']:.0f}"
+        )
+        for size in measured
+        for page in size["pages"]["pages"]
+    }
+    names = list(dict.fromkeys(page for _, page in cells))
+    rows = [["(app start, first page)", *(f"{s['pages']['app_start_ms']:.0f}" for s in measured)]]
+    rows += [
+        [name, *(cells.get((size["participants"], name), "-") for size in measured)]
+        for name in names
+    ]
+    header = ["page", *(number(size["participants"]) for size in measured)]
+    title = (
+        "## Dashboard pages in Chromium (ms until fully drawn, first visit / median / worst"
+        " of the later visits)\n\n"
+    )
+    return title + table(header, rows)
+
+
 def failed_steps(sizes: Sequence[Mapping]) -> list[str]:
     """A note for every run in which a step failed: its figures cover less work."""
     return [
@@ -402,6 +435,7 @@ def markdown(results: Mapping) -> str:
         incremental_section(results["incremental"]),
         follow_up_section(results["sizes"]),
         dashboard_section(results["sizes"]),
+        pages_section(results["sizes"]),
         landings_section(results["sizes"]),
         notes_section(
             [*results.get("notes", []), *results["failures"], *failed_steps(results["sizes"])]

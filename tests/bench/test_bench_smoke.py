@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+from pipelines.bench.page_render import router_pages
+
 pytestmark = pytest.mark.slow
 
 SIZE = 300
@@ -82,6 +84,15 @@ def test_every_dashboard_page_query_is_timed(reports: tuple[dict, str]) -> None:
     for page in pages:
         assert any(q["page"] == page and q["scope"] == "page" for q in dashboard)
     assert all(query["worst_ms"] >= query["median_ms"] > 0 for query in dashboard)
+
+
+def test_every_dashboard_page_is_drawn_in_chromium(reports: tuple[dict, str]) -> None:
+    results, text = reports
+    pages = results["sizes"][0]["pages"]
+    assert {page["page"] for page in pages["pages"]} == set(router_pages())
+    assert pages["app_start_ms"] > 0
+    assert all(page["worst_ms"] >= page["median_ms"] > 0 for page in pages["pages"])
+    assert "## Dashboard pages in Chromium" in text
 
 
 def test_nothing_failed_and_what_was_skipped_says_so(reports: tuple[dict, str]) -> None:

@@ -56,6 +56,7 @@ def test_issue_17_limits_are_the_ones_judged() -> None:
         "floor_ratio_1m": ({"floor_ratio": 1.6}, "missed"),
         "peak_memory_1m": ({"peak_memory_bytes": 3.2e9}, "missed"),
         "dashboard_1m": ({"dashboard_slowest_median_ms": 150}, "missed"),
+        "page_render_1m": ({"page_slowest_median_ms": 999}, "met"),
     }
     for target_id, (summary, status) in cases.items():
         assert judge(targets[target_id], summary)["status"] == status, target_id
