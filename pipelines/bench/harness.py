@@ -21,6 +21,7 @@ from pipelines.bench.follow_up import bench_follow_up
 from pipelines.bench.landings import Landing, demo_landing, generator_version, link_copy
 from pipelines.bench.machine import machine_facts
 from pipelines.bench.page_render import page_render_times
+from pipelines.bench.read_limit import read_once
 from pipelines.bench.report import failure_prefix
 from pipelines.bench.runs import rows_read, run_floor, run_paths, run_pipeline
 
@@ -120,6 +121,8 @@ def bench_size(
         floor_runs.append(run_floor(landing, run_dir, floor_manifest))
         if repeat < repeats:
             shutil.rmtree(run_dir)
+    log(f"{landing.participants}: every landed file read once (the physical limit)")
+    read_limit = read_once(landing.folder)
     log(f"{landing.participants}: dashboard queries")
     dashboard = dashboard_latency(run_paths(run_dir)["warehouse"], plan.query_calls)
     log(f"{landing.participants}: dashboard pages in Chromium")
@@ -135,6 +138,7 @@ def bench_size(
         "landing": landing.facts,
         "pipeline": {"median": pipeline, "runs": pipeline_runs},
         "floor": {"median": floor, "runs": floor_runs},
+        "read_limit": read_limit,
         "dashboard": dashboard,
         "pages": pages,
         "summary": _size_summary(pipeline, floor, dashboard, pages),

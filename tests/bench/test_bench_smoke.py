@@ -61,6 +61,9 @@ def test_floor_is_timed_and_compared(reports: tuple[dict, str]) -> None:
     assert rows["enrolments"] > 0
     assert rows["period_flows"] > 0
     assert size["summary"]["floor_ratio"] > 0
+    # The physical limit: the same files read once, nothing else.
+    read_limit = size["read_limit"]
+    assert read_limit["files"] > 0 and read_limit["rows"] > SIZE and read_limit["seconds"] > 0
 
 
 def test_the_dbt_build_is_timed_with_and_without_the_follow_up_models(
