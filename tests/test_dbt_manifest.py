@@ -57,6 +57,15 @@ def test_the_manifest_is_stale_until_parsed_from_this_content(project: Path) -> 
     assert manifest_is_stale(project, target)
 
 
+def test_a_killed_preparers_scratch_folder_is_removed(project: Path) -> None:
+    target = project / "target"
+    (target / ".parse-4242").mkdir(parents=True)  # a parse killed midway
+    (target / "manifest.json").write_text("{}")
+    (target / FINGERPRINT_FILE).write_text(project_fingerprint(project) + "\n")
+    assert not prepare_manifest(project, target)  # current: nothing to parse
+    assert not list(target.glob(".parse-*"))
+
+
 def test_a_parse_of_changed_content_happens_once(tmp_path: Path) -> None:
     """A copy of the real project parses once, then every later call finds it current."""
     copy = tmp_path / "dbt_project"

@@ -145,14 +145,12 @@ def _cleaning_lambda(load: TableLoad, landed: LandedFile) -> str:
         cleaning = _cleaned_sql(load, item, landed, "field.value")
         kinds.setdefault(cleaning, []).append(literal(item.name))
     *specific, (fallback, _) = kinds.items()
+    if not specific:
+        return f"lambda field: {fallback}"
     branches = " ".join(
         f"WHEN field.field IN ({', '.join(names)}) THEN {cleaning}" for cleaning, names in specific
     )
-    return (
-        f"lambda field: CASE {branches} ELSE {fallback} END"
-        if branches
-        else (f"lambda field: {fallback}")
-    )
+    return f"lambda field: CASE {branches} ELSE {fallback} END"
 
 
 def _redacted_sql(load: TableLoad, landed: LandedFile) -> str:

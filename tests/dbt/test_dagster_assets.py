@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pipelines.defs.dbt.assets import (
     docs_state,
     finsam_dbt_models,
     profile_vars,
+    remove_stale_build_folders,
 )
 from pipelines.defs.dbt.cli_resource import finsam_dbt_cli
 from pipelines.defs.dbt.project import finsam_dbt_project
@@ -109,3 +111,16 @@ def test_duckdb_memory_limit_and_threads_come_from_the_configuration(
     assert shown.returncode == 0, shown.stdout[-2000:]
     [row] = json.loads(shown.stdout[shown.stdout.index("{") :])["show"]
     assert (row["memory_limit"], int(row["threads"])) == (limit, 1)
+
+
+def test_build_folders_left_by_killed_runs_are_removed(tmp_path: Path) -> None:
+    left, running = (
+        tmp_path / "finsam_dbt_models-abc1234-0000000",
+        tmp_path / "finsam_dbt_models-def5678-1111111",
+    )
+    for folder in (left, running):
+        folder.mkdir()
+    now = time.time()
+    os.utime(left, (now - 2 * 24 * 3600, now - 2 * 24 * 3600))
+    remove_stale_build_folders(tmp_path, now)
+    assert not left.exists() and running.exists()

@@ -4,6 +4,7 @@ changed, so the docs match the data without paying for them every night."""
 import hashlib
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ from pipelines.defs.dbt.translator import FinsamDbtTranslator
 from pipelines.defs.resources import WorkDatabase
 
 DOCS_ARTIFACTS = ("index.html", "manifest.json", "catalog.json")
+# A build folder (dbt_project/target/<asset>-<run>-<id>) is removed by its run at the end; one
+# older than this was left by a killed run (no run lasts a day) and goes at the next build.
+STALE_BUILD_FOLDER_SECONDS = 24 * 3600
 DOCS_FINGERPRINT = "docs.fingerprint"
 
 
@@ -59,6 +63,7 @@ def finsam_dbt_models(
     """Staging, intermediate and marts (see dbt_project/models/**/_*__models.yml), rebuilt
     where their inputs changed since the last build (defs/dbt/build_selection.py)."""
     work_db.file.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_build_folders(finsam_dbt_project().project_dir / "target", time.time())
     inputs, selection = plan_build(work_db)
     context.log.info(f"dbt build: {selection.reason}")
     exclude = ["--exclude", " ".join(selection.excluded)] if selection.excluded else []
@@ -73,6 +78,13 @@ def finsam_dbt_models(
         shutil.rmtree(build.target_path, ignore_errors=True)
     else:
         publish_docs(dbt, build.target_path, profile_vars(work_db), docs_fingerprint)
+
+
+def remove_stale_build_folders(target: Path, now: float) -> None:
+    """The build folders killed runs left behind (STALE_BUILD_FOLDER_SECONDS)."""
+    for folder in target.glob("finsam_dbt_models-*"):
+        if now - folder.stat().st_mtime > STALE_BUILD_FOLDER_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def plan_build(work_db: WorkDatabase) -> tuple[dict[str, str], BuildSelection]:

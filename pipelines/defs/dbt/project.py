@@ -88,6 +88,9 @@ def prepare_manifest(project_dir: Path = DBT_PROJECT_DIR, target: Path = TARGET_
     is what every later build starts from.
     """
     with exclusive(target / ".prepare.lock"):
+        # A scratch folder seen under the lock is a killed preparer's: nothing is left behind.
+        for scratch in target.glob(".parse-*"):
+            shutil.rmtree(scratch, ignore_errors=True)
         if not manifest_is_stale(project_dir, target):
             return False
         fingerprint = project_fingerprint(project_dir)
