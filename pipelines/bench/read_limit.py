@@ -52,7 +52,8 @@ def read_once(landing: Path) -> dict[str, float | int]:
     )
     rows = 0
     start = time.perf_counter()
-    with duckdb.connect() as con:
+    # Never spilled to a temp file: the files hold personnummer (as the ingest's connections).
+    with duckdb.connect(config={"temp_directory": ""}) as con:
         for path in files:
             rows += (
                 _delimited_rows(con, path)

@@ -122,5 +122,5 @@ def test_build_folders_left_by_killed_runs_are_removed(tmp_path: Path) -> None:
         folder.mkdir()
     now = time.time()
     os.utime(left, (now - 2 * 24 * 3600, now - 2 * 24 * 3600))
-    remove_stale_build_folders(tmp_path, now)
+    remove_stale_build_folders(tmp_path, finsam_dbt_models.op.name, now)
     assert not left.exists() and running.exists()

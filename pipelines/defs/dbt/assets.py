@@ -21,7 +21,7 @@ from pipelines.defs.dbt.build_selection import (
     recorded_fingerprints,
 )
 from pipelines.defs.dbt.cli_resource import finsam_dbt_cli
-from pipelines.defs.dbt.project import finsam_dbt_project, project_fingerprint
+from pipelines.defs.dbt.project import TARGET_DIR, finsam_dbt_project, project_fingerprint
 from pipelines.defs.dbt.translator import FinsamDbtTranslator
 from pipelines.defs.resources import WorkDatabase
 
@@ -63,7 +63,7 @@ def finsam_dbt_models(
     """Staging, intermediate and marts (see dbt_project/models/**/_*__models.yml), rebuilt
     where their inputs changed since the last build (defs/dbt/build_selection.py)."""
     work_db.file.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_build_folders(finsam_dbt_project().project_dir / "target", time.time())
+    remove_stale_build_folders(TARGET_DIR, context.op_execution_context.op.name, time.time())
     inputs, selection = plan_build(work_db)
     context.log.info(f"dbt build: {selection.reason}")
     exclude = ["--exclude", " ".join(selection.excluded)] if selection.excluded else []
@@ -80,9 +80,10 @@ def finsam_dbt_models(
         publish_docs(dbt, build.target_path, profile_vars(work_db), docs_fingerprint)
 
 
-def remove_stale_build_folders(target: Path, now: float) -> None:
-    """The build folders killed runs left behind (STALE_BUILD_FOLDER_SECONDS)."""
-    for folder in target.glob("finsam_dbt_models-*"):
+def remove_stale_build_folders(target: Path, op_name: str, now: float) -> None:
+    """The build folders killed runs left behind (STALE_BUILD_FOLDER_SECONDS); dagster-dbt
+    names each `<op>-<run>-<id>`."""
+    for folder in target.glob(f"{op_name}-*"):
         if now - folder.stat().st_mtime > STALE_BUILD_FOLDER_SECONDS:
             shutil.rmtree(folder, ignore_errors=True)
 
