@@ -19,6 +19,8 @@ from pipelines import run
 from pipelines.definitions import defs
 
 DBT_DURATION_KEY = "Execution Duration"
+# The dbt asset logs what tonight's build selects (pipelines/defs/dbt/assets.py).
+DBT_SELECTION_PREFIX = "dbt build: "
 
 
 def _stage_of(op_def: dg.OpDefinition) -> str:
@@ -35,19 +37,28 @@ def stages_by_step() -> dict[str, str]:
     return {node_def.name: _stage_of(node_def) for node_def in job.all_node_defs}
 
 
-def _dbt_first_node_start(
+def _dbt_node_seconds(
     instance: dg.DagsterInstance, run_id: str, steps: set[str]
-) -> float | None:
-    """When dbt began its first model: the end of dbt's own start-up inside its step."""
-    starts = []
+) -> dict[str, tuple[float, float]]:
+    """Each model dbt built in the run: (when it ended, dbt's own time for it)."""
+    nodes = {}
     for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
         materialization = entry.asset_materialization
         if entry.step_key not in steps or materialization is None:
             continue
         duration = materialization.metadata.get(DBT_DURATION_KEY)
         if duration is not None:
-            starts.append(entry.timestamp - float(duration.value))
-    return min(starts, default=None)
+            key = materialization.asset_key.to_user_string()
+            nodes[key] = (entry.timestamp, float(duration.value))
+    return nodes
+
+
+def _dbt_selection(instance: dg.DagsterInstance, run_id: str) -> str | None:
+    """What the dbt step said it would build, and why."""
+    for entry in instance.all_logs(run_id):
+        if entry.user_message.startswith(DBT_SELECTION_PREFIX):
+            return entry.user_message.removeprefix(DBT_SELECTION_PREFIX)
+    return None
 
 
 def run_timings(instance: dg.DagsterInstance) -> dict[str, object]:
@@ -66,12 +77,18 @@ def run_timings(instance: dg.DagsterInstance) -> dict[str, object]:
         for stats in instance.get_run_step_stats(run_id)
     ]
     dbt_steps = {step["step_key"] for step in steps if step["stage"] == "dbt"}
+    dbt_nodes = _dbt_node_seconds(instance, run_id, dbt_steps)
     return {
         "run_id": run_id,
         "status": record.dagster_run.status.value,
         "run_started_at": record.start_time,
         "run_ended_at": record.end_time,
-        "dbt_first_node_started_at": _dbt_first_node_start(instance, run_id, dbt_steps),
+        # When dbt began its first model: the end of dbt's own start-up inside its step.
+        "dbt_first_node_started_at": min(
+            (end - seconds for end, seconds in dbt_nodes.values()), default=None
+        ),
+        "dbt_models": {key: seconds for key, (_, seconds) in dbt_nodes.items()},
+        "dbt_selection": _dbt_selection(instance, run_id),
         "steps": steps,
     }
 

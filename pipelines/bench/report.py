@@ -304,6 +304,39 @@ def incremental_section(incremental: Mapping | None) -> str:
     return "## Incremental: one new day of deliveries\n\n" + intro + table(header, rows)
 
 
+def _slowest_cell(slowest: Sequence[Sequence]) -> str:
+    return ", ".join(f"{name.split('/')[-1]} {seconds(time)}" for name, time in slowest)
+
+
+def _dbt_row(run: str, median: Mapping) -> list[str]:
+    return [
+        run,
+        median.get("dbt_selection") or "-",
+        number(median["dbt_models_built"]),
+        seconds(median["stages"].get("dbt")),
+        seconds(median["dbt_model_seconds"]),
+        _slowest_cell(median.get("dbt_slowest_models", [])),
+    ]
+
+
+def dbt_section(sizes: Sequence[Mapping], incremental: Mapping | None) -> str:
+    """Per run: what the dbt step selected, how many models it built, and which took longest
+    (dbt's own time per model; tests and dbt's start-up are the rest of the step)."""
+    rows = [
+        _dbt_row(f"full run, {number(size['participants'])}", size["pipeline"]["median"])
+        for size in sizes
+        if "dbt_models_built" in size["pipeline"]["median"]
+    ]
+    if incremental and "dbt_models_built" in incremental["median"]:
+        run = f"next day on {number(incremental['participants'])}"
+        rows.append(_dbt_row(run, incremental["median"]))
+    if not rows:
+        return ""
+    header = ["run", "selection (as the dbt step logged it)", "models built", "dbt step"]
+    header += ["models' own time (sum)", "slowest models"]
+    return "## dbt build: what it built and where its time went\n\n" + table(header, rows)
+
+
 def _worst_memory(builds: Sequence[Mapping], variant: str) -> str:
     return size_bytes(max(b["peak_memory_bytes"] for b in builds if b["variant"] == variant))
 
@@ -438,6 +471,7 @@ def markdown(results: Mapping) -> str:
         overhead_section(results["sizes"]),
         floor_section(results["sizes"]),
         incremental_section(results["incremental"]),
+        dbt_section(results["sizes"], results["incremental"]),
         follow_up_section(results["sizes"]),
         dashboard_section(results["sizes"]),
         pages_section(results["sizes"]),

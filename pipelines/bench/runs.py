@@ -15,6 +15,8 @@ from pipelines.bench.floor import DATABASE as FLOOR_DATABASE
 from pipelines.bench.landings import Landing
 from pipelines.bench.measure import Measurement, run_measured
 
+# dbt's slowest models reported per run.
+SLOWEST_MODELS = 6
 # A fixed key: pipeline and floor must compute the same pseudonyms, and a benchmark
 # landing is synthetic, so the key protects nothing.
 BENCH_PSEUDONYM_KEY = "finsam-benchmark-key-not-secret"
@@ -82,6 +84,19 @@ def overhead_parts(timings: dict, started_at: float) -> dict[str, float]:
     }
 
 
+def dbt_model_summary(timings: dict) -> dict[str, object]:
+    """What dbt built and where its time went: models built, the sum of dbt's own time for
+    them, the slowest, and the build selection the dbt step logged."""
+    models = timings.get("dbt_models", {})
+    slowest = sorted(models.items(), key=lambda item: item[1], reverse=True)[:SLOWEST_MODELS]
+    return {
+        "dbt_models_built": len(models),
+        "dbt_model_seconds": sum(models.values()),
+        "dbt_slowest_models": [[name, seconds] for name, seconds in slowest],
+        "dbt_selection": timings.get("dbt_selection"),
+    }
+
+
 def _summarise_pipeline(timings: dict, measurement: Measurement, rows: int | None) -> dict:
     total = timings["finished_at"] - measurement.started_at
     overhead = overhead_parts(timings, measurement.started_at)
@@ -99,6 +114,7 @@ def _summarise_pipeline(timings: dict, measurement: Measurement, rows: int | Non
         "run_status": timings["status"],
         "failed_steps": [s["step_key"] for s in timings["steps"] if s["status"] != "SUCCESS"],
         "steps": timings["steps"],
+        **dbt_model_summary(timings),
     }
 
 

@@ -53,6 +53,20 @@ def test_pipeline_run_is_timed_per_stage(reports: tuple[dict, str]) -> None:
     assert run["warehouse_bytes"] > 0
 
 
+def test_the_dbt_build_says_what_it_built_and_where_its_time_went(
+    reports: tuple[dict, str],
+) -> None:
+    results, text = reports
+    median = results["sizes"][0]["pipeline"]["median"]
+    assert median["dbt_selection"].startswith("inget tidigare bygge")  # a first build
+    assert median["dbt_models_built"] > 50
+    slowest = median["dbt_slowest_models"]
+    assert len(slowest) == 6 and slowest == sorted(slowest, key=lambda m: m[1], reverse=True)
+    assert 0 < median["dbt_model_seconds"] < median["stages"]["dbt"]
+    assert "## dbt build: what it built and where its time went" in text
+    assert slowest[0][0].split("/")[-1] in text
+
+
 def test_floor_is_timed_and_compared(reports: tuple[dict, str]) -> None:
     size = reports[0]["sizes"][0]
     assert set(size["floor"]["median"]["stages"]) == {"ingest", "models"}
