@@ -74,9 +74,10 @@ pdf-tools:
 	@command -v pdftoppm >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
 
 # Two workers (the machine's cores; a third was measured slower); tests/conftest.py
-# schedules what shares a build together.
+# schedules what shares a build together; the slowest tests are listed at the end, for
+# tests/conftest.py's LONGEST_GROUPS and the 15-minute budget.
 test: manifest browser pdf-tools
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --durations=25
 
 # sqlfluff's dbt templater compiles the project: against a throwaway work DB and target
 # folder, so lint never opens the real work file nor rewrites dbt_project/target.
