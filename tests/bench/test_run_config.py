@@ -1,0 +1,38 @@
+"""A benchmark landing with files over the default size limit is read, not quarantined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from pipelines.bench.landings import Landing
+from pipelines.bench.runs import run_config
+from pipelines.ingest.limits import load_limits
+
+DEFAULT_LIMIT = load_limits(Path("/nonexistent")).max_file_bytes
+
+
+def _landing(root: Path, file_bytes: int) -> Landing:
+    folder = root / "landing" / "register"
+    folder.mkdir(parents=True)
+    with (folder / "forsorjning_fk_20241115.csv").open("wb") as handle:
+        handle.truncate(file_bytes)  # sparse: the size without the disk
+    config = root / "insatser.yml"
+    config.write_text(yaml.safe_dump({"insatser": [], "quality": {"x": 1}}), encoding="utf-8")
+    return Landing(1, 42, root / "landing", config, {})
+
+
+def test_a_landing_within_the_limits_runs_with_its_own_config(tmp_path: Path) -> None:
+    landing = _landing(tmp_path, DEFAULT_LIMIT)
+    assert run_config(landing, tmp_path / "run") == landing.config
+
+
+def test_a_larger_file_raises_the_limit_to_its_size_and_keeps_the_rest(tmp_path: Path) -> None:
+    landing = _landing(tmp_path / "landing", DEFAULT_LIMIT + 1)
+    (tmp_path / "run").mkdir()
+    config = run_config(landing, tmp_path / "run")
+    assert config.parent == tmp_path / "run"
+    assert load_limits(config).max_file_bytes == DEFAULT_LIMIT + 1
+    written = yaml.safe_load(config.read_text(encoding="utf-8"))
+    assert written["quality"] == {"x": 1} and written["insatser"] == []
