@@ -1,6 +1,7 @@
 {#- Persons in only one of case system and SCB report, per ESF project
-    (marts.scb_reconciliation). One row per project and candidate finding: each case of a
-    person only in the case system, and one row per project counting the persons only in
+    (marts.scb_reconciliation). One row per project and candidate finding: each case of
+    each enrolment of a person only in the case system (a case id is unique only within
+    its organisation's case system, so the finding is keyed by enrolment and case), and one row per project counting the persons only in
     the SCB report (they have no case to point at; no problem when there are none); every
     row carries its project's difference_share. The tolerance
     comes from the installation's configuration (quality.scb_reconciliation_tolerance),
@@ -32,8 +33,9 @@ projects as (
 ),
 
 missing_in_scb as (
-    select
+    select distinct
         reconciliation.esf_project,
+        enrolments.enrolment_id,
         enrolments.insats,
         enrolments.unit,
         enrolments.caseworker,
@@ -51,6 +53,7 @@ missing_in_scb as (
 candidates as (
     select
         missing_in_scb.esf_project,
+        missing_in_scb.enrolment_id,
         missing_in_scb.insats,
         missing_in_scb.unit,
         missing_in_scb.caseworker,
@@ -62,6 +65,7 @@ candidates as (
     -- SCB report (they have no case to point at), or has no problem when there are none
     select
         projects.esf_project,
+        null as enrolment_id,
         projects.insats,
         null as unit,
         null as caseworker,
@@ -78,7 +82,8 @@ candidates as (
 final as (
     select
         md5(
-            candidates.esf_project || '|' || coalesce(candidates.case_id, '')
+            candidates.esf_project || '|' || coalesce(candidates.enrolment_id, '')
+            || '|' || coalesce(candidates.case_id, '')
             || '|' || coalesce(candidates.problem, '')
         ) as finding_id,
         'scb_difference_share' as expectation,
