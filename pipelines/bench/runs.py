@@ -15,7 +15,7 @@ from pipelines.bench import PIPELINES_DIR
 from pipelines.bench.floor import DATABASE as FLOOR_DATABASE
 from pipelines.bench.landings import Landing
 from pipelines.bench.measure import Measurement, run_measured
-from pipelines.ingest.limits import DEFAULTS_FILE as INGEST_LIMITS
+from pipelines.ingest.limits import load_limits
 
 # dbt's slowest models reported per run.
 SLOWEST_MODELS = 6
@@ -38,11 +38,11 @@ def run_paths(run_dir: Path) -> dict[str, Path]:
 
 def run_config(landing: Landing, run_dir: Path) -> Path:
     """The landing's insats configuration, with the file-size limit raised to its largest
-    file where that is over limits.yml's default: at 1 000 000 participants a kind F file is
-    over 1 GB, and a national installation raises `ingest: max_file_bytes` the same way."""
+    file where that is over the limit the configuration gives: at 1 000 000 participants a
+    kind F file is over 1 GB, and a national installation raises `ingest: max_file_bytes`
+    the same way."""
     largest = max(path.stat().st_size for path in landing.folder.rglob("*") if path.is_file())
-    default = yaml.safe_load(INGEST_LIMITS.read_text(encoding="utf-8"))["max_file_bytes"]
-    if largest <= default:
+    if largest <= load_limits(landing.config).max_file_bytes:
         return landing.config
     config = yaml.safe_load(landing.config.read_text(encoding="utf-8")) or {}
     config.setdefault("ingest", {})["max_file_bytes"] = largest

@@ -1,11 +1,11 @@
 {#- Persons in only one of case system and SCB report, per ESF project
     (marts.scb_reconciliation). One row per project and candidate finding: each case of
     each enrolment of a person only in the case system (a case id is unique only within
-    its organisation's case system, so the finding is keyed by enrolment and case), and one row per project counting the persons only in
-    the SCB report (they have no case to point at; no problem when there are none); every
-    row carries its project's difference_share. The tolerance
-    comes from the installation's configuration (quality.scb_reconciliation_tolerance),
-    so the quality asset applies it: findings are the rows of projects over it. -#}
+    its organisation's case system, so the finding is keyed by enrolment and case), and
+    one row per project counting the persons only in the SCB report (they have no case to
+    point at; no problem when there are none); every row carries its project's
+    difference_share. The tolerance comes from the installation's configuration
+    (quality.scb_reconciliation_tolerance), so the quality asset applies it: findings are the rows of projects over it. -#}
 
 with
 
