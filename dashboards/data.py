@@ -617,16 +617,17 @@ def worklist_summary(wh: Warehouse, insats: str, unit: str, fixable_only: bool) 
     """Open findings (latest run) per unit, caseworker and field, the longest open first;
     `fixable_only`: those on active cases and cases closed within `fixable_days`.
 
-    Aggregated in DuckDB so the overview stays fast however many findings there are;
-    the cases themselves are read per caseworker by `worklist`.
+    Read from the counts the quality step wrote (marts.steward_worklist_summary), so the
+    overview stays fast however many findings there are; the cases themselves are read
+    per caseworker by `worklist`.
     """
     return _query(
         wh,
         f"""
-        select unit, caseworker, field, count(*) as findings,
-            count(*) filter (where case_status = 'aktivt') as findings_on_active_cases,
-            min(since_date) as oldest_since_date, max(days_open) as max_days_open
-        from marts.steward_worklist
+        select unit, caseworker, field, sum(findings)::bigint as findings,
+            sum(findings_on_active_cases)::bigint as findings_on_active_cases,
+            min(oldest_since_date) as oldest_since_date, max(max_days_open) as max_days_open
+        from marts.steward_worklist_summary
         where {_worklist_scope()}
         group by unit, caseworker, field
         order by max_days_open desc nulls last, oldest_since_date nulls last,

@@ -10,7 +10,13 @@ import duckdb
 import pytest
 
 from expectations.declarations import load_declarations
-from pipelines.defs.quality.assets import FINDINGS, RESULTS, WORKLIST, quality_tables
+from pipelines.defs.quality.assets import (
+    FINDINGS,
+    RESULTS,
+    WORKLIST,
+    WORKLIST_SUMMARY,
+    quality_tables,
+)
 from pipelines.defs.resources import resource_defs
 from pipelines.settings import Settings
 from tests.quality.conftest import Build
@@ -66,7 +72,7 @@ def test_one_validation_feeds_checks_results_and_worklist_on_one_clock(
     assert completeness.metadata["example_case_ids"].value == ["C01", "C02"]
     assert all(e.passed for name, e in evaluations.items() if name != "kartlaggning_completeness")
     materialized = {m.asset_key for m in result.asset_materializations_for_node("quality_tables")}
-    assert materialized == {RESULTS, FINDINGS, WORKLIST}
+    assert materialized == {RESULTS, FINDINGS, WORKLIST, WORKLIST_SUMMARY}
 
     with duckdb.connect(str(finsam_env.work_db), read_only=True) as con:
         failed = con.sql(

@@ -16,7 +16,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from expectations.runner import run_suites
-from expectations.store import write_outcomes
+from expectations.store import WORKLIST_SQL, write_outcomes
 from pipelines.settings import Settings
 from tests.quality.conftest import Build, quality_run
 from tests.spreadsheet_payloads import PAYLOADS, inert, read_csv, workbook_texts
@@ -103,6 +103,7 @@ def planted_payloads(published: Settings) -> Settings:
                 "from quality.quality_findings where case_id = 'C01' limit 1",
                 [payload, payload, f"X{number:02d}", -number],
             )
+        con.execute(WORKLIST_SQL)  # the worklist is written with the findings
     return published
 
 
@@ -136,3 +137,37 @@ def test_xlsx_has_no_formulas_and_keeps_numbers(planted_payloads: Settings, tmp_
     }
     assert days["X03"].data_type == "n"
     assert days["X03"].value == -3
+
+
+def test_summary_counts_the_worklist(published: Settings) -> None:
+    """The overview the Datakvalitet page reads is the worklist counted, in both scopes."""
+    grouping = "insats, unit, caseworker, field, is_fixable"
+    with duckdb.connect(str(published.warehouse), read_only=True) as con:
+        counted = con.execute(
+            f"select {grouping}, count(*), count(*) filter (where case_status = 'aktivt'), "
+            "min(since_date), max(days_open) from marts.steward_worklist group by all "
+            "order by all"
+        ).fetchall()
+        summary = con.execute(
+            f"select {grouping}, findings, findings_on_active_cases, oldest_since_date, "
+            "max_days_open from marts.steward_worklist_summary order by all"
+        ).fetchall()
+    assert len(counted) >= 3, "the planted problems are on several cases"
+    assert summary == counted
+
+
+def test_a_worklist_view_of_an_older_installation_becomes_a_table(
+    finsam_env: Settings, build: Build
+) -> None:
+    work = build(raw=PLANTS, work_db=finsam_env.work_db)
+    with duckdb.connect(str(work)) as con:
+        con.execute("create schema if not exists marts")
+        con.execute("create or replace view marts.steward_worklist as select 1 as unit")
+        write_outcomes(con, run_suites(con, quality_run(con)))
+        [(kind,)] = con.execute(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'steward_worklist'"
+        ).fetchall()
+        [(findings,)] = con.execute("select count(*) from marts.steward_worklist").fetchall()
+    assert kind == "BASE TABLE"
+    assert findings >= 4

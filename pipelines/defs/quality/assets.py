@@ -16,6 +16,7 @@ from pipelines.defs.resources import InsatsConfigFile, PublishedWarehouse, WorkD
 
 FINDINGS = dg.AssetKey(["quality", "quality_findings"])
 WORKLIST = dg.AssetKey(["marts", "steward_worklist"])
+WORKLIST_SUMMARY = dg.AssetKey(["marts", "steward_worklist_summary"])
 
 
 def _validated_tables() -> list[dg.AssetKey]:
@@ -44,6 +45,13 @@ def _validated_tables() -> list[dg.AssetKey]:
             "handläggare, äldst först.",
             kinds={"duckdb"},
         ),
+        dg.AssetSpec(
+            WORKLIST_SUMMARY,
+            deps=[WORKLIST],
+            description="Arbetslistans översikt: antal fynd per insats, enhet, handläggare "
+            "och fält (sidan Datakvalitet).",
+            kinds={"duckdb"},
+        ),
     ],
     check_specs=check_specs(),
     group_name="quality",
@@ -59,8 +67,9 @@ def quality_tables(
         outcomes = run_suites(con, current_run(con, config_file.file), docs_dir=docs_dir)
         write_outcomes(con, outcomes)
         checks = [check_result(outcome, con) for outcome in outcomes]
-        findings, case_findings = con.execute(
-            "select count(*), count(case_id) from quality.quality_findings"
+        findings, case_findings, summary_rows = con.execute(
+            "select count(*), count(case_id), "
+            "(select count(*) from marts.steward_worklist_summary) from quality.quality_findings"
         ).fetchall()[0]
     yield dg.MaterializeResult(
         asset_key=RESULTS,
@@ -72,4 +81,7 @@ def quality_tables(
     )
     yield dg.MaterializeResult(asset_key=FINDINGS, metadata={"dagster/row_count": findings})
     yield dg.MaterializeResult(asset_key=WORKLIST, metadata={"dagster/row_count": case_findings})
+    yield dg.MaterializeResult(
+        asset_key=WORKLIST_SUMMARY, metadata={"dagster/row_count": summary_rows}
+    )
     yield from checks
