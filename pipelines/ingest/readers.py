@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import re
 import uuid
-from collections.abc import Iterator
 from typing import ClassVar
 
 import duckdb
@@ -25,10 +24,6 @@ from pipelines.ingest.content_limits import check_encoding, not_a_workbook
 from pipelines.ingest.landing import UnreadableFileError
 
 UTF8_BOM = b"\xef\xbb\xbf"
-# A delimited file is staged and typed in parts of about this many characters, so ingest
-# holds one part's rows at a time, not the file's: a national kind F file is 1 GB, which
-# typed at once took 14 GB, and the connection may not spill (it holds personnummer).
-STAGE_PART_CHARS = 64 * 1024 * 1024
 OTHER_DELIMITERS = {";": ("semikolon", "semicolon"), ",": ("komma", "comma"), "\t": ("tab", "tab")}
 
 
@@ -114,133 +109,22 @@ def _check_delimiter(headers: list[str], delimiter: str) -> None:
             )
 
 
-def _trailer_start(text: str, prefix: str) -> tuple[int, list[str]]:
-    """Where the trailer of a text begins and its lines (see `split_trailer`), found from
-    the end without copying the text (a national kind F file is 1 GB)."""
-    body_end, trailer = len(text), []
-    while True:
-        end = body_end
-        while end and text[end - 1].isspace():
-            end -= 1
-        line_start = text.rfind("\n", 0, end) + 1
-        last = text[line_start:end]
-        if not last.lstrip().startswith(prefix):
-            return body_end, trailer
-        trailer.insert(0, last.strip())
-        body_end = line_start
-
-
 def split_trailer(text: str, prefix: str) -> tuple[str, list[str]]:
     """The rows of a text and its trailer: the last lines starting with `prefix` (blank
     lines among them ignored). Only trailing lines: such a line among the rows is a row."""
-    body_end, trailer = _trailer_start(text, prefix)
-    return text[:body_end], trailer
+    body, trailer = text, []
+    while True:
+        kept = body.rstrip()
+        head, newline, last = kept.rpartition("\n")
+        if not last.lstrip().startswith(prefix):
+            return body, trailer
+        trailer.insert(0, last.strip())
+        body = head + newline
 
 
 def trailer_lines(content: bytes, prefix: str) -> list[str]:
     """The trailer of a delivered text file (see `split_trailer`)."""
-    return _trailer_start(decode(content), prefix)[1]
-
-
-def _record_end(text: str, start: int, at_least: int, end: int) -> int:
-    """Just past the first line break at or after `at_least` (before `end`) that ends a
-    record: outside quotes, i.e. after an even number of quote marks since `start`. A
-    quoted field may hold line breaks; an escaped quote is two marks."""
-    open_quotes, position = text.count('"', start, at_least) % 2, at_least
-    while (line_end := text.find("\n", position, end)) != -1:
-        open_quotes = (open_quotes + text.count('"', position, line_end)) % 2
-        if not open_quotes:
-            return line_end + 1
-        position = line_end + 1
-    return end
-
-
-def _parts(text: str, end: int, part_chars: int | None) -> tuple[str, list[tuple[int, int]]]:
-    """The header line and the spans of the rows in parts of about `part_chars`."""
-    header_end = _record_end(text, 0, 0, end)
-    header, spans, start = text[:header_end], [], header_end
-    while start < end or not spans:
-        stop = end if part_chars is None else _record_end(text, start, start + part_chars, end)
-        spans.append((start, min(stop, end)))
-        start = stop
-    return header, spans
-
-
-def _read_part(
-    con: duckdb.DuckDBPyConnection,
-    text: str,
-    table: str,
-    delimiter: str,
-    rows_before: int,
-    headings: list[str] | None,
-) -> None:
-    """Temp table `{table}_delivered` from one part's text (its header line included).
-
-    A later part gets the first part's `headings` as its columns: DuckDB's sniffer would
-    otherwise guess them from that part alone, and might take a malformed row for a header.
-    """
-    path = f"{StagedFiles.protocol}://{uuid.uuid4().hex}.csv"
-    StagedFiles().pipe(path, text.encode("utf-8"))
-    _attach_staging(con)
-    options = (
-        f"delim='{delimiter}', header=true, all_varchar=true, quote='\"', escape='\"', "
-        "strict_mode=true, null_padding=false"
-    )
-    if headings:
-        quoted = ("'" + name.replace("'", "''") + "'" for name in headings)
-        columns = ", ".join(f"{name}: 'VARCHAR'" for name in quoted)
-        options += f", columns={{{columns}}}"
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_delivered AS "
-            f"SELECT * FROM read_csv('{path}', {options})"
-        )
-    except duckdb.Error:
-        line = _first_bad_line(path, options)
-        row = rows_before + line - 1 if line else None
-        where = f" (rad {row} / row {row})" if row else ""
-        raise UnreadableFileError(
-            f"filen kan inte tolkas som {OTHER_DELIMITERS[delimiter][0]}avgränsad text: "
-            f"fel antal fält eller trasig citering{where}",
-            f"the file cannot be parsed as {OTHER_DELIMITERS[delimiter][1]}-separated "
-            f"text: wrong number of fields or broken quoting{where}",
-        ) from None
-    finally:
-        StagedFiles().rm(path)
-
-
-def stage_csv_parts(
-    con: duckdb.DuckDBPyConnection,
-    content: bytes,
-    table: str,
-    delimiter: str,
-    trailer: str | None = None,
-    part_chars: int | None = STAGE_PART_CHARS,
-) -> Iterator[list[str]]:
-    """Load a delimited file into temp table `table` part by part: yields the delivered
-    headings once each part is staged, for the caller to load it before the next.
-
-    Rows are numbered through the whole file. Trailing lines starting with `trailer` (a
-    kind's summary line) are left out. Each part is staged as an in-memory file (never a
-    temp file: it holds personnummer) and dropped as soon as DuckDB has read it.
-    """
-    text = decode(content)
-    end = _trailer_start(text, trailer)[0] if trailer else len(text)
-    header, spans = _parts(text, end, part_chars)
-    rows_before, headers = 0, None
-    for start, stop in spans:
-        _read_part(con, header + text[start:stop], table, delimiter, rows_before, headers)
-        headers = [row[0] for row in con.execute(f"DESCRIBE {table}_delivered").fetchall()]
-        _check_delimiter(headers, delimiter)
-        # Insertion order is file order; rowids count from an offset inside a transaction.
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid - (SELECT min(rowid) "
-            f"FROM {table}_delivered) + {rows_before + 1} AS row_number, * "
-            f"FROM {table}_delivered"
-        )
-        [(rows,)] = con.execute(f"SELECT count(*) FROM {table}_delivered").fetchall()
-        yield headers
-        rows_before += rows
+    return split_trailer(decode(content), prefix)[1]
 
 
 def stage_csv(
@@ -250,9 +134,47 @@ def stage_csv(
     delimiter: str,
     trailer: str | None = None,
 ) -> list[str]:
-    """Load a whole delimited file into temp table `table` at once (`stage_csv_parts`);
-    returns the delivered headings."""
-    return next(stage_csv_parts(con, content, table, delimiter, trailer, part_chars=None))
+    """Load a delimited file into temp table `table`; returns the delivered headings.
+
+    Trailing lines starting with `trailer` (a kind's summary line) are left out. The
+    decoded text is staged as an in-memory file (never a temp file: it holds personnummer)
+    and dropped as soon as DuckDB has read it.
+    """
+    text = decode(content)
+    if trailer:
+        text = split_trailer(text, trailer)[0]
+    path = f"{StagedFiles.protocol}://{uuid.uuid4().hex}.csv"
+    StagedFiles().pipe(path, text.encode("utf-8"))
+    _attach_staging(con)
+    options = (
+        f"delim='{delimiter}', header=true, all_varchar=true, quote='\"', escape='\"', "
+        "strict_mode=true, null_padding=false"
+    )
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_delivered AS "
+            f"SELECT * FROM read_csv('{path}', {options})"
+        )
+    except duckdb.Error:
+        line = _first_bad_line(path, options)
+        where = f" (rad {line - 1} / row {line - 1})" if line else ""
+        raise UnreadableFileError(
+            f"filen kan inte tolkas som {OTHER_DELIMITERS[delimiter][0]}avgränsad text: "
+            f"fel antal fält eller trasig citering{where}",
+            f"the file cannot be parsed as {OTHER_DELIMITERS[delimiter][1]}-separated "
+            f"text: wrong number of fields or broken quoting{where}",
+        ) from None
+    finally:
+        StagedFiles().rm(path)
+    headers = [row[0] for row in con.execute(f"DESCRIBE {table}_delivered").fetchall()]
+    _check_delimiter(headers, delimiter)
+    # Insertion order is file order; rowids count from an offset inside a transaction.
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {table} AS "
+        f"SELECT rowid - (SELECT min(rowid) FROM {table}_delivered) + 1 AS row_number, * "
+        f"FROM {table}_delivered"
+    )
+    return headers
 
 
 def _cell_text(value: object) -> str | None:

@@ -16,7 +16,7 @@ from pipelines.ingest.income_support import record_extract
 from pipelines.ingest.landing import LandedFile, UnreadableFileError
 from pipelines.ingest.mappings import Mapping, load_mapping, load_register_mapping, source_mapping
 from pipelines.ingest.personnummer_sql import whole_years_sql
-from pipelines.ingest.readers import drop_stage, stage_csv, stage_csv_parts, stage_sheet
+from pipelines.ingest.readers import drop_stage, stage_csv, stage_sheet
 from pipelines.ingest.registry import RowCounts
 from pipelines.ingest.table_load import (
     PERSONNUMMER_INPUTS,
@@ -30,7 +30,6 @@ from pipelines.ingest.table_load import (
 from pipelines.ingest.values_sql import Field
 
 Loader = Callable[[duckdb.DuckDBPyConnection, LandedFile, bytes], RowCounts]
-PartLoader = Callable[[list[str]], RowCounts]
 
 STAGE = "stage"
 
@@ -61,41 +60,14 @@ def _load_mapped(
     return counts
 
 
-def _each_part(
-    con: duckdb.DuckDBPyConnection,
-    landed: LandedFile,
-    delimiter: str,
-    load_part: PartLoader,
-    trailer: str | None = None,
-) -> RowCounts:
-    """Stage a delimited file part by part (`stage_csv_parts`), loading each part with
-    `load_part(headings)` before the next: ingest holds one part's rows, not the file's."""
-    counts = RowCounts()
-    for headings in stage_csv_parts(con, landed.content, STAGE, delimiter, trailer):
-        counts += load_part(headings)
-    return counts
-
-
 def _case_enrolments(
     con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes, mapping: Mapping
 ) -> RowCounts:
     """Kinds A and B share one raw table; B without case ids numbers its rows."""
     if mapping.sheet:
         headings = stage_sheet(con, landed.content, mapping.sheet, STAGE)
-        return _case_enrolment_rows(con, landed, key, mapping, headings)
-    return _each_part(
-        con, landed, ";", lambda headings: _case_enrolment_rows(con, landed, key, mapping, headings)
-    )
-
-
-def _case_enrolment_rows(
-    con: duckdb.DuckDBPyConnection,
-    landed: LandedFile,
-    key: bytes,
-    mapping: Mapping,
-    headings: list[str],
-) -> RowCounts:
-    """Load the staged rows of a case system's delivery (all of a sheet, or a CSV part)."""
+    else:
+        headings = stage_csv(con, landed.content, STAGE, ";")
     computed = {}
     if not mapping.resolve(headings).get("case_id"):
         computed["case_id"] = f"{literal(landed.organisation + '-')} || row_number"
@@ -126,12 +98,7 @@ def load_register(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes
 
 
 def load_esf(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
-    return _each_part(con, landed, ";", lambda headings: _esf_rows(con, landed, key, headings))
-
-
-def _esf_rows(
-    con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes, headings: list[str]
-) -> RowCounts:
+    headings = stage_csv(con, landed.content, STAGE, ";")
     load = TableLoad(
         table="esf_participants",
         fields=[],
@@ -147,14 +114,10 @@ def _esf_rows(
 
 
 def load_ledger(con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes) -> RowCounts:
-    mapping = load_mapping("ledger")
-
-    def load_part(headings: list[str]) -> RowCounts:
-        # Text is free text: personnummer with a wrong check digit are redacted there too.
-        load = TableLoad(table="ledger_transactions", fields=[], free_text=("text",))
-        return _load_mapped(con, landed, key, mapping, load, headings)
-
-    return _each_part(con, landed, ";", load_part)
+    headings = stage_csv(con, landed.content, STAGE, ";")
+    # Text is free text: personnummer with a wrong check digit are redacted there too.
+    load = TableLoad(table="ledger_transactions", fields=[], free_text=("text",))
+    return _load_mapped(con, landed, key, load_mapping("ledger"), load, headings)
 
 
 def load_income_support(
@@ -163,19 +126,16 @@ def load_income_support(
     """Kind F: only rows of persons with follow-up consent now are stored; the others,
     and the trailer's unknown persons, are counted in the extract's row."""
     mapping = source_mapping(landed.source_kind, landed.organisation)
-
-    def load_part(headings: list[str]) -> RowCounts:
-        load = TableLoad(
-            table="income_support_months",
-            fields=[],
-            targets={"gender": "pnr_gender"},
-            personnummer=True,
-            personnummer_required=True,
-            stored_if=has_consent_sql("person_id"),
-        )
-        return _load_mapped(con, landed, key, mapping, load, headings)
-
-    counts = _each_part(con, landed, ";", load_part, mapping.trailer_prefix)
+    headings = stage_csv(con, landed.content, STAGE, ";", mapping.trailer_prefix)
+    load = TableLoad(
+        table="income_support_months",
+        fields=[],
+        targets={"gender": "pnr_gender"},
+        personnummer=True,
+        personnummer_required=True,
+        stored_if=has_consent_sql("person_id"),
+    )
+    counts = _load_mapped(con, landed, key, mapping, load, headings)
     record_extract(con, landed, mapping)
     return counts
 

@@ -44,8 +44,8 @@ class TableLoad:
     free_text: tuple[str, ...] = ()  # fields where lookalikes are redacted too
     personnummer_required: bool = False  # a row with no usable one is rejected
     # SQL condition on a typed row for it to be stored: usable rows failing it are dropped
-    # (counted, not stored, no findings logged) and added to temp table `dropped` for the
-    # loader to summarise and drop once every part of the file is loaded.
+    # (counted, not stored, no findings logged) and left in temp table `dropped` for the
+    # loader to summarise and drop.
     stored_if: str | None = None
 
 
@@ -304,9 +304,11 @@ def insert_rows(
         "SELECT count(*), count(*) FILTER (row_rejected), "
         f"count(*) FILTER (NOT row_rejected AND NOT ({stored})) FROM typed"
     ).fetchall()[0]
-    if load.stored_if:  # appended to, part by part, until the loader drops it
-        con.execute("CREATE TEMP TABLE IF NOT EXISTS dropped AS FROM typed LIMIT 0")
-        con.execute(f"INSERT INTO dropped FROM typed WHERE NOT row_rejected AND NOT ({stored})")
+    if load.stored_if:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE dropped AS SELECT * FROM typed "
+            f"WHERE NOT row_rejected AND NOT ({stored})"
+        )
     con.execute("DROP TABLE typed")
     con.execute("DROP VIEW mapped")
     loaded = read - rejected - dropped
