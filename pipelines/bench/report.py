@@ -29,6 +29,9 @@ METHOD = """\
 - **Peak memory** is the largest resident set of the whole process tree (Dagster plus the
   dbt subprocess), sampled every 0.2 s, and never less than the kernel's peak of the
   largest single process (`wait4`, as `/usr/bin/time -v` reports); the worst repeat counts.
+- **DuckDB settings**: every pipeline and floor run gets `FINSAM_DUCKDB_MEMORY_LIMIT`
+  (1GB unless the environment sets it, as a national installation must: without it DuckDB
+  keeps up to 80 % of the memory) and `FINSAM_DUCKDB_THREADS` (2); see *Machine*.
 - **Rows/s** = data rows of all delivered files (`raw.file_registry.rows_read`) / total.
 - **Floor**: `pipelines/bench/floor.py`, the pipeline without orchestration, in one
   process and one DuckDB connection: the same ingest code the ingest assets call (every
@@ -149,6 +152,13 @@ def machine_section(machine: Mapping) -> str:
         ("Python / DuckDB", f"{machine['python']} / {machine['duckdb']}"),
         ("load average at start", " ".join(f"{x:.2f}" for x in machine["load_average_at_start"])),
     ]
+    if "duckdb_memory_limit" in machine:  # not in the facts of an older BENCHMARKS.json
+        rows.append(
+            (
+                "DuckDB memory limit / threads in every run",
+                f"{machine['duckdb_memory_limit']} / {machine['duckdb_threads']}",
+            )
+        )
     return "## Machine\n\n" + table(("fact", "value"), rows)
 
 

@@ -1,9 +1,10 @@
 """Ingest the landed files of some source kinds: each file whole, once, or quarantined.
 
-Every file is its own transaction: its rows, rejects and registry row commit together,
-so a crash never leaves half a file, and one bad file never stops the others. A file is
-read only if it is a plain, settled file (`file_safety`), parsed only within the limits
-(`content_limits`), and made current only if plausible (`plausibility`).
+A file is staged part by part (`staging`), then copied into the raw layer in its own
+transaction: its rows, rejects and registry row commit together, so a crash never leaves
+half a file, and one bad file never stops the others. A file is read only if it is a
+plain, settled file (`file_safety`), parsed only within the limits (`content_limits`),
+and made current only if plausible (`plausibility`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pipelines.ingest.quarantine import quarantine
 from pipelines.ingest.registry import RowCounts, log_delivery, register, registered_status
 from pipelines.ingest.schema import ensure_raw_schema
 from pipelines.ingest.sources import LOADERS
+from pipelines.ingest.staging import copy_staged, release_staging, staging
 from pipelines.settings import load_settings
 
 
@@ -85,27 +87,32 @@ def _claims(path: Path, kinds: tuple[str, ...], unknown_folders: tuple[str, ...]
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, landed: LandedFile, key: bytes, limits: Limits
+    con: duckdb.DuckDBPyConnection,
+    cursor: duckdb.DuckDBPyConnection,
+    landed: LandedFile,
+    key: bytes,
+    limits: Limits,
 ) -> FileOutcome:
-    con.execute("BEGIN TRANSACTION")
     try:
-        counts = LOADERS[landed.source_kind](con, landed, key)
-        check_plausible(con, landed, counts, limits)
-        register(con, landed, "loaded", counts)
-        con.execute("COMMIT")
-    except UnreadableFileError:
-        con.execute("ROLLBACK")
-        raise
+        with staging(cursor, len(landed.content), limits.stage_part_bytes) as staged:
+            counts = LOADERS[landed.source_kind](staged, landed, key)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            copy_staged(con, staged.database)
+            check_plausible(con, landed, counts, limits)
+            register(con, landed, "loaded", counts)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     except duckdb.Error as error:
-        con.execute("ROLLBACK")
         # DuckDB may quote a failing value; the message must never carry a personnummer.
         raise IngestError(
             f"Inläsningen av {landed.name} avbröts och rullades tillbaka / loading "
             f"{landed.name} failed and was rolled back: {redact_text(str(error))}"
         ) from None
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    finally:
+        release_staging(con)
     nulled, redacted = con.execute(
         "SELECT count(*) FILTER (action = 'field_nulled'), "
         "count(*) FILTER (action IN ('field_redacted', 'case_id_pseudonymised')) "
@@ -135,12 +142,15 @@ def _quarantine(
 
 def ingest_file(
     con: duckdb.DuckDBPyConnection,
+    cursor: duckdb.DuckDBPyConnection,
     landing: Path,
     landed: LandedFile,
     key: bytes,
     limits: Limits,
 ) -> FileOutcome:
-    """Load one file unless its content was loaded before; quarantine it if unreadable."""
+    """Load one file unless its content was loaded before; quarantine it if unreadable.
+
+    `cursor`, a cursor of `con`, stages the file (`staging`)."""
     previous = registered_status(con, landed.file_id)
     if previous and previous[0] == "loaded":
         return FileOutcome(
@@ -150,7 +160,7 @@ def ingest_file(
         if landed.problem:
             raise landed.problem
         check_content(landed, limits)
-        return _load(con, landed, key, limits)
+        return _load(con, cursor, landed, key, limits)
     except UnreadableFileError as problem:
         return _quarantine(con, landing, landed, problem, previous is not None)
 
@@ -184,27 +194,41 @@ def ingest(
     section over `limits.yml`, FINSAM_SETTLE_SECONDS).
     """
     ensure_raw_schema(con)
+    release_staging(con)  # what a killed run left
     settings = load_settings()
     limits = limits or load_limits(settings.config)
     settle = settings.settle_seconds if settle_seconds is None else settle_seconds
     folders = sorted({FILE_PATTERNS[kind][0] for kind in kinds} | set(unknown_folders))
     report = IngestReport()
-    for folder in folders:
-        for entry in scan_folder(landing, folder, settle):
-            if not _claims(entry.path, kinds, unknown_folders):
-                continue
-            if entry.is_settling:
-                report.outcomes.append(_waiting(entry))
-            else:
-                outcome = ingest_file(con, landing, open_landed(entry, limits), key, limits)
-                if not outcome.seen_again:
-                    log_delivery(
-                        con,
-                        run_id,
-                        outcome.file_id,
-                        outcome.file_name,
-                        outcome.status,
-                        outcome.reason,
+    cursor = con.cursor()
+    try:
+        for folder in folders:
+            for entry in scan_folder(landing, folder, settle):
+                if _claims(entry.path, kinds, unknown_folders):
+                    report.outcomes.append(
+                        _handle(con, cursor, landing, entry, key, limits, run_id)
                     )
-                report.outcomes.append(outcome)
+    finally:
+        cursor.close()
     return report
+
+
+def _handle(
+    con: duckdb.DuckDBPyConnection,
+    cursor: duckdb.DuckDBPyConnection,
+    landing: Path,
+    entry: LandingEntry,
+    key: bytes,
+    limits: Limits,
+    run_id: str,
+) -> FileOutcome:
+    """One landed entry's outcome, logged in `raw.delivery_log` unless it waits or was
+    seen before under the same name."""
+    if entry.is_settling:
+        return _waiting(entry)
+    outcome = ingest_file(con, cursor, landing, open_landed(entry, limits), key, limits)
+    if not outcome.seen_again:
+        log_delivery(
+            con, run_id, outcome.file_id, outcome.file_name, outcome.status, outcome.reason
+        )
+    return outcome

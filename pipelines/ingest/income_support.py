@@ -3,7 +3,7 @@
 What the extract covers (its first and last month) and, as counts only, the persons it
 named but the warehouse does not store: those the agency did not know (the trailer line),
 those in a case system without follow-up consent, and those in no case system at all.
-Written in the file's own transaction, under its file_id, so it is superseded with it.
+Staged with the file's rows, under its file_id, so it is superseded with it.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from pipelines.ingest.consent import case_persons_sql
 from pipelines.ingest.landing import LandedFile
 from pipelines.ingest.mappings import Mapping
 from pipelines.ingest.readers import trailer_lines
-from pipelines.ingest.table_load import file_values, literal, quote
+from pipelines.ingest.staging import Staging
+from pipelines.ingest.table_load import file_values, quote
 
+DROPPED_PERSONS = "dropped_persons"
 UNREADABLE_TRAILER = "slutraden kunde inte läsas: väntat '{prefix} {label}: N' (N ett antal)"
 
 
 def _trailer_counts(
-    con: duckdb.DuckDBPyConnection, landed: LandedFile, mapping: Mapping
+    staging: Staging, landed: LandedFile, mapping: Mapping
 ) -> dict[str, int | None]:
     """Each declared trailer count; one a trailer line names but unreadably is a finding."""
     prefix = mapping.trailer_prefix or ""
@@ -35,36 +37,53 @@ def _trailer_counts(
         counts[column] = int(read[1]) if read else None
         if named and read is None:
             reason = UNREADABLE_TRAILER.format(prefix=prefix, label=label)
-            con.execute(
-                "INSERT INTO raw.rejects VALUES (?, ?, ?, 0, ?, ?, 'field_nulled', NULL, "
-                "now()::TIMESTAMP)",
+            staging.cursor.execute(
+                f"INSERT INTO {staging.table_like('rejects')} VALUES (?, ?, ?, 0, ?, ?, "
+                "'field_nulled', NULL, now()::TIMESTAMP)",
                 [landed.file_id, landed.name, landed.source_kind, label, reason],
             )
     return counts
 
 
-def record_extract(con: duckdb.DuckDBPyConnection, landed: LandedFile, mapping: Mapping) -> None:
-    """Insert the extract's row from its stored rows and temp table `dropped` (the rows
-    of persons without consent, see `TableLoad.stored_if`), then drop `dropped`."""
-    counts = _trailer_counts(con, landed, mapping)
-    in_case_system = f"person_id IN ({case_persons_sql()})"
-    without_consent = f"is_dropped AND {in_case_system}"
-    unknown = f"is_dropped AND NOT {in_case_system}"
-    values = {
-        **file_values(landed, row_number="0"),
-        "first_month": "min(month)",
-        "last_month": "max(month)",
-        **{column: "NULL" if value is None else str(value) for column, value in counts.items()},
-        "persons_without_consent": f"count(DISTINCT person_id) FILTER ({without_consent})",
-        "rows_without_consent": f"count(*) FILTER ({without_consent})",
-        "persons_not_in_case_system": f"count(DISTINCT person_id) FILTER ({unknown})",
-        "rows_not_in_case_system": f"count(*) FILTER ({unknown})",
-    }
+def summarise_dropped(con: duckdb.DuckDBPyConnection) -> None:
+    """Fold temp table `dropped` (a part's rows that are not stored, see
+    `TableLoad.stored_if`) into temp table `dropped_persons`: per person, whether a case
+    system knows them, their rows and months. Only counts of them are kept, and their
+    rows never leave memory."""
     con.execute(
-        f"INSERT INTO raw.income_support_extracts ({', '.join(quote(c) for c in values)}) "
-        f"SELECT {', '.join(values.values())} FROM ("
-        "SELECT person_id, month, false AS is_dropped FROM raw.income_support_months "
-        f"WHERE file_id = {literal(landed.file_id)} "
-        "UNION ALL SELECT person_id, month, true FROM dropped)"
+        f"CREATE TEMP TABLE IF NOT EXISTS {DROPPED_PERSONS} (person_id VARCHAR, "
+        "in_case_system BOOLEAN, rows BIGINT, first_month DATE, last_month DATE)"
+    )
+    con.execute(
+        f"INSERT INTO {DROPPED_PERSONS} SELECT person_id, person_id IN ({case_persons_sql()}), "
+        "count(*), min(month), max(month) FROM dropped GROUP BY person_id"
     )
     con.execute("DROP TABLE dropped")
+
+
+def record_extract(staging: Staging, landed: LandedFile, mapping: Mapping) -> None:
+    """Stage the extract's row from its staged rows and temp table `dropped_persons`
+    (`summarise_dropped`), then drop `dropped_persons`."""
+    counts = _trailer_counts(staging, landed, mapping)
+    without_consent = "is_dropped AND in_case_system"
+    unknown = "is_dropped AND NOT in_case_system"
+    values = {
+        **file_values(landed, row_number="0"),
+        "first_month": "min(first_month)",
+        "last_month": "max(last_month)",
+        **{column: "NULL" if value is None else str(value) for column, value in counts.items()},
+        "persons_without_consent": f"count(DISTINCT person_id) FILTER ({without_consent})",
+        "rows_without_consent": f"coalesce(sum(rows) FILTER ({without_consent}), 0)",
+        "persons_not_in_case_system": f"count(DISTINCT person_id) FILTER ({unknown})",
+        "rows_not_in_case_system": f"coalesce(sum(rows) FILTER ({unknown}), 0)",
+    }
+    staging.cursor.execute(
+        f"INSERT INTO {staging.table_like('income_support_extracts')} "
+        f"({', '.join(quote(c) for c in values)}) SELECT {', '.join(values.values())} FROM ("
+        "SELECT person_id, false AS is_dropped, false AS in_case_system, 1 AS rows, "
+        "month AS first_month, month AS last_month "
+        f"FROM {staging.table_like('income_support_months')} "
+        "UNION ALL SELECT person_id, true, in_case_system, rows, first_month, last_month "
+        f"FROM {DROPPED_PERSONS})"
+    )
+    staging.cursor.execute(f"DROP TABLE {DROPPED_PERSONS}")

@@ -27,6 +27,7 @@ class Limits:
     max_file_bytes: int
     max_line_bytes: int
     max_columns: int
+    stage_part_bytes: int
     max_zip_members: int
     max_unzipped_bytes: int
     max_compression_ratio: int

@@ -1,9 +1,11 @@
-"""Set-based load of one staged table into its raw table, with row and field rejects.
+"""Set-based load of one staged part of a file into its raw table, with row and field
+rejects.
 
 Steps, all SQL: rename delivered headings to raw columns (`map_stage`), redact any
 personnummer typed into a field and type every value, naming what is wrong with it
-(`type_rows`), insert the usable rows that may be stored and write one `raw.rejects` row
-per problem (`insert_rows`). Runs inside the caller's transaction.
+(`type_rows`), add the usable rows that may be stored and one `rejects` row per problem
+to the file's staging database (`stage_rows`), which the file's transaction copies into
+`raw` (`staging.copy_staged`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pipelines.ingest.personnummer_sql import (
 from pipelines.ingest.pseudonym import hmac_pads
 from pipelines.ingest.registry import RowCounts
 from pipelines.ingest.schema import DATA_TABLES
+from pipelines.ingest.staging import Staging
 from pipelines.ingest.values_sql import Field
 
 PERSONNUMMER_INPUTS = ("personnummer", "protected_identity")
@@ -45,7 +48,8 @@ class TableLoad:
     personnummer_required: bool = False  # a row with no usable one is rejected
     # SQL condition on a typed row for it to be stored: usable rows failing it are dropped
     # (counted, not stored, no findings logged) and left in temp table `dropped` for the
-    # loader to summarise and drop.
+    # loader to summarise and drop before the next part. It may read only raw tables the
+    # file does not write: it is evaluated on the staging cursor, before the transaction.
     stored_if: str | None = None
 
 
@@ -243,7 +247,9 @@ def _stored_sql(load: TableLoad) -> str:
     return f"coalesce(({load.stored_if}), false)" if load.stored_if else "true"
 
 
-def _insert_loaded(con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile) -> None:
+def _insert_loaded(
+    con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile, target: str
+) -> None:
     available = {row[0] for row in con.execute("DESCRIBE typed").fetchall()}
     values = file_values(landed)
     for column in DATA_TABLES[load.table]:
@@ -251,7 +257,7 @@ def _insert_loaded(con: duckdb.DuckDBPyConnection, load: TableLoad, landed: Land
         values[column] = load.targets.get(column, default)
     names = ", ".join(quote(column) for column in values)
     con.execute(
-        f"INSERT INTO raw.{load.table} ({names}) "
+        f"INSERT INTO {target} ({names}) "
         f"SELECT {', '.join(values.values())} FROM typed WHERE NOT row_rejected "
         f"AND {_stored_sql(load)}"
     )
@@ -281,24 +287,26 @@ def _problem_selects(load: TableLoad) -> list[str]:
     ]
 
 
-def _insert_rejects(con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile) -> None:
+def _insert_rejects(
+    con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile, target: str
+) -> None:
     selects = _problem_selects(load)
     if not selects:
         return
     con.execute(
-        "INSERT INTO raw.rejects SELECT ?, ?, ?, row_number, field, reason, action, case_id, "
+        f"INSERT INTO {target} SELECT ?, ?, ?, row_number, field, reason, action, case_id, "
         f"now()::TIMESTAMP FROM ({' UNION ALL '.join(selects)})",
         [landed.file_id, landed.name, landed.source_kind],
     )
 
 
-def insert_rows(
-    con: duckdb.DuckDBPyConnection, load: TableLoad, landed: LandedFile, key: bytes
-) -> RowCounts:
-    """Type the `mapped` rows, load the usable ones, log every problem; returns counts."""
+def stage_rows(staging: Staging, load: TableLoad, landed: LandedFile, key: bytes) -> RowCounts:
+    """Type the `mapped` rows of a part, stage the usable ones and every problem; returns
+    the part's counts."""
+    con = staging.cursor
     type_rows(con, load, landed, key)
-    _insert_loaded(con, load, landed)
-    _insert_rejects(con, load, landed)
+    _insert_loaded(con, load, landed, staging.table_like(load.table))
+    _insert_rejects(con, load, landed, staging.table_like("rejects"))
     stored = _stored_sql(load)
     read, rejected, dropped = con.execute(
         "SELECT count(*), count(*) FILTER (row_rejected), "
