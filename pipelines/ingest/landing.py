@@ -16,6 +16,7 @@ import stat
 import time
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pipelines.ingest.pseudonym import redact_text
@@ -105,8 +106,9 @@ class LandedFile:
         """The file name as stored and shown: sanitised, personnummer-like parts blanked."""
         return safe_name(self.path.name)
 
-    @property
+    @cached_property
     def file_id(self) -> str:
+        """The content's sha256, hashed once: a file staged in parts names it in every part."""
         return self.identity or hashlib.sha256(self.content).hexdigest()
 
 

@@ -4,11 +4,11 @@ by part before the transaction begins.
 Staging holds personnummer (the delivered text), so it may never spill to disk, and
 DuckDB frees a temp table only when its transaction ends. So a file is staged on its own
 cursor, statement by statement: each part of the file (`stage_part_bytes` in limits.yml)
-is read, typed and pseudonymised,
-and what it adds to a raw table is appended to the table of the same name in a staging
-database beside the warehouse. Those rows hold nothing the raw layer would not hold, so
-they may live on disk; then the file's one transaction copies every staged table into
-`raw` (`copy_staged`). Memory follows the part, not the file.
+is read, typed and pseudonymised, and what it adds to a raw table is appended to the
+table of the same name in a staging database beside the work database. Those rows hold
+nothing the raw layer would not hold, so they may live on disk; then the file's one
+transaction copies every staged table into `raw` (`copy_staged`). Memory follows the
+part, not the file.
 
 A staging database is removed after its file's transaction, committed or not, and every
 one left by a killed run is removed before the next file is staged.
