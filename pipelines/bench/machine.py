@@ -8,12 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import duckdb_threads
-
-# The DuckDB memory limit a benchmark run configures (FINSAM_DUCKDB_MEMORY_LIMIT, when not
-# set already): the peak-memory target is for an installation that sets a limit, as a
-# national one must; without one DuckDB keeps up to 80 % of the machine's memory.
-BENCH_DUCKDB_MEMORY_LIMIT = "1GB"
+from pipelines.settings import duckdb_memory_limit, duckdb_threads
 
 
 def _cpu_model() -> str:
@@ -30,11 +25,6 @@ def _memory_bytes() -> int:
     return 0
 
 
-def bench_duckdb_memory_limit() -> str:
-    """The DuckDB memory limit every benchmark run (pipeline and floor) is given."""
-    return os.environ.get("FINSAM_DUCKDB_MEMORY_LIMIT") or BENCH_DUCKDB_MEMORY_LIMIT
-
-
 def machine_facts() -> dict[str, object]:
     """Cores, memory, CPU model, the versions and the DuckDB settings that shape the figures."""
     return {
@@ -45,6 +35,6 @@ def machine_facts() -> dict[str, object]:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "load_average_at_start": list(os.getloadavg()),
-        "duckdb_memory_limit": bench_duckdb_memory_limit(),
+        "duckdb_memory_limit": duckdb_memory_limit(),
         "duckdb_threads": duckdb_threads(),
     }

@@ -14,9 +14,9 @@ import yaml
 from pipelines.bench import PIPELINES_DIR
 from pipelines.bench.floor import DATABASE as FLOOR_DATABASE
 from pipelines.bench.landings import Landing
-from pipelines.bench.machine import bench_duckdb_memory_limit
 from pipelines.bench.measure import Measurement, run_measured
 from pipelines.ingest.limits import load_limits
+from pipelines.settings import duckdb_memory_limit
 
 # dbt's slowest models reported per run.
 SLOWEST_MODELS = 6
@@ -66,7 +66,7 @@ def run_environment(run_dir: Path, landing: Landing) -> dict[str, str]:
         "FINSAM_ENV": "demo",
         # The landing is complete when the run starts: no file is still being uploaded.
         "FINSAM_SETTLE_SECONDS": "0",
-        "FINSAM_DUCKDB_MEMORY_LIMIT": bench_duckdb_memory_limit(),
+        "FINSAM_DUCKDB_MEMORY_LIMIT": duckdb_memory_limit(),
         "DAGSTER_HOME": str(paths["dagster_home"]),
     }
 

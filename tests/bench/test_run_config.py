@@ -1,5 +1,5 @@
 """A benchmark run's configuration: a landing with files over the default size limit is
-read, not quarantined, and every run gets a DuckDB memory limit."""
+read, not quarantined, and every run gets the DuckDB memory limit the report names."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 from pipelines.bench.landings import Landing
-from pipelines.bench.machine import BENCH_DUCKDB_MEMORY_LIMIT, machine_facts
+from pipelines.bench.machine import machine_facts
 from pipelines.bench.runs import run_config, run_environment
 from pipelines.ingest.limits import load_limits
+from pipelines.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
 
 DEFAULT_LIMIT = load_limits(Path("/nonexistent")).max_file_bytes
 
@@ -44,13 +45,13 @@ def test_a_larger_file_raises_the_limit_to_its_size_and_keeps_the_rest(tmp_path:
 def test_every_run_gets_the_memory_limit_the_report_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a limit DuckDB keeps up to 80 % of the memory: the peak-memory target is for
-    an installation that sets one, and the report says which."""
+    """Peak memory means nothing without DuckDB's limit: pipeline and floor get the bench's
+    own, and the report names it."""
     landing = _landing(tmp_path / "landing", 1)
     monkeypatch.delenv("FINSAM_DUCKDB_MEMORY_LIMIT", raising=False)
     environment = run_environment(tmp_path / "run", landing)
-    assert environment["FINSAM_DUCKDB_MEMORY_LIMIT"] == BENCH_DUCKDB_MEMORY_LIMIT
-    assert machine_facts()["duckdb_memory_limit"] == BENCH_DUCKDB_MEMORY_LIMIT
+    assert environment["FINSAM_DUCKDB_MEMORY_LIMIT"] == DEFAULT_DUCKDB_MEMORY_LIMIT
+    assert machine_facts()["duckdb_memory_limit"] == DEFAULT_DUCKDB_MEMORY_LIMIT
     monkeypatch.setenv("FINSAM_DUCKDB_MEMORY_LIMIT", "3GB")
     assert run_environment(tmp_path / "run", landing)["FINSAM_DUCKDB_MEMORY_LIMIT"] == "3GB"
     assert machine_facts()["duckdb_memory_limit"] == "3GB"
