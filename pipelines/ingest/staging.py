@@ -70,8 +70,8 @@ def release_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _drop_temporary(cursor: duckdb.DuckDBPyConnection) -> None:
-    """Drop the cursor's temp tables and views: what a failed file staged never reaches
-    the next one."""
+    """Drop the cursor's temp tables and views, after every file, failed ones included:
+    what one file staged never reaches the next."""
     for kind in ("VIEW", "TABLE"):
         names = cursor.execute(
             f"SELECT {kind.lower()}_name FROM duckdb_{kind.lower()}s() "
@@ -95,7 +95,6 @@ def staging(
     transaction will (one writer). One cursor serves every file of a run, so the text
     rules' macros are bound once; each file starts with none of the last one's tables.
     """
-    _drop_temporary(cursor)
     name = f"{ALIAS_PREFIX}{uuid.uuid4().hex}"
     path = _database_path(cursor)
     on_disk = path and file_bytes > part_bytes
