@@ -78,6 +78,12 @@ def text_encoding(content: bytes) -> tuple[int, str]:
     return 0, "cp1252"
 
 
+def decode(content: bytes) -> str:
+    """The text of a whole file (see `text_encoding`), as the readers decode each part."""
+    start, encoding = text_encoding(content)
+    return content[start:].decode(encoding)
+
+
 class StagedFiles(MemoryFileSystem):
     """In-memory files only the readers use (fsspec's default memory store is shared)."""
 

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.ingest.landing import UnreadableFileError, classify
 from pipelines.ingest.mappings import load_mapping, load_register_mapping
-from pipelines.ingest.readers import _cell_text, text_encoding
+from pipelines.ingest.readers import _cell_text, decode
 from pipelines.ingest.values_sql import Field, typed_value_sql
 
 
@@ -81,12 +81,6 @@ def test_unparseable_numbers_and_negatives_are_problems() -> None:
     assert found == [None, "ogiltigt belopp", "negativt värde", None]
     assert problems(Field("v", "Remissdatum", "DATE", required=True), [""]) == ["värde saknas"]
     assert typed("25 %", "INTEGER") == 25 and typed("2,5", "INTEGER") is None
-
-
-def decode(content: bytes) -> str:
-    """The text the readers decode a file to: from where `text_encoding` says, in its encoding."""
-    start, encoding = text_encoding(content)
-    return content[start:].decode(encoding)
 
 
 def test_decode_both_encodings_and_reject_lies() -> None:
