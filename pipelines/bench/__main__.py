@@ -13,6 +13,7 @@ from pipelines.bench.targets import judge_all
 from pipelines.settings import DATA_DIR
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
+DEFAULT_INCREMENTAL_SIZES = (100_000, 1_000_000)
 
 
 def _size_count(text: str) -> tuple[int, int]:
@@ -40,10 +41,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=42, help="demo generator seed")
     parser.add_argument(
-        "--incremental-size",
+        "--incremental-sizes",
         type=int,
-        default=100_000,
-        help="size whose warehouse gets one new day of deliveries",
+        nargs="+",
+        default=list(DEFAULT_INCREMENTAL_SIZES),
+        help="sizes whose warehouse gets one new day of deliveries, among --sizes"
+        " (default: %(default)s; 0: none)",
     )
     parser.add_argument(
         "--follow-up-size",
@@ -77,18 +80,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    plan = Plan(
+def build_plan(args: argparse.Namespace) -> Plan:
+    """The plan the arguments ask for; an incremental size outside --sizes is not run."""
+    return Plan(
         sizes=args.sizes,
         repeats=args.repeats,
         repeats_for=dict(args.repeats_for),
         seed=args.seed,
         cache=args.cache.resolve(),
-        incremental_size=args.incremental_size,
+        incremental_sizes=tuple(
+            sorted({size for size in args.incremental_sizes if size in args.sizes})
+        ),
         query_calls=args.query_calls,
         follow_up_size=args.follow_up_size,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    plan = build_plan(args)
 
     previous = read_previous(args.out) if args.keep_measured else None
 

@@ -42,9 +42,10 @@ METHOD = """\
   tests), the snapshot, the quality suites and publish. *Pipeline / floor* is the ratio of
   the totals, so it is the price of exactly those; *(ingest + dbt) / floor* compares only
   the stages the floor also does (the dbt stage includes dbt's tests and snapshot).
-- **Incremental**: one new day of deliveries (a new case-system snapshot and a new ledger
+- **Incremental**: at each size of `--incremental-sizes` (100 000 and 1 000 000 unless
+  told otherwise), one new day of deliveries (a new case-system snapshot and a new ledger
   file) added to the landing of a finished run, then the pipeline run again on its
-  warehouse.
+  warehouse. *Share of a full run* = its total / that size's full run total.
 - **Follow-up models** (issue 16): on the work database of the size's last run (its ingest
   done), `dbt build` with every model and with the dbt selector `without_follow_up`
   (`dbt_project/selectors.yml`: all but the kind F extracts' seed, staging and everything
@@ -93,19 +94,41 @@ def merge_previous(results: Mapping, previous: Mapping) -> dict:
     measured = {size["participants"] for size in results["sizes"]}
     failed = {size for size in results["plan"]["sizes"] if _failed(results, size)}
     kept = [
-        size | {"kept_from_earlier_run": True}
+        _with_legacy_incremental(size, previous) | {"kept_from_earlier_run": True}
         for size in previous["sizes"]
         if size["participants"] not in measured
     ]
     sizes = sorted([*kept, *results["sizes"]], key=lambda size: size["participants"])
-    incremental = results["incremental"] or previous.get("incremental")
     old_failures = [
         failure
         for failure in previous.get("failures", [])
         if not any(_failed({"failures": [failure]}, size) for size in measured | failed)
     ]
     failures = [*old_failures, *results["failures"]]
-    return dict(results) | {"sizes": sizes, "incremental": incremental, "failures": failures}
+    return dict(results) | {"sizes": sizes, "failures": failures}
+
+
+def _with_legacy_incremental(size: Mapping, previous: Mapping) -> dict:
+    """The size, with the top-level incremental of an older BENCHMARKS.json if it was run on
+    this size: a kept size keeps its next-day run, which now lives inside the size."""
+    legacy = previous.get("incremental")
+    if legacy and legacy["participants"] == size["participants"] and "incremental" not in size:
+        return dict(size) | {"incremental": legacy}
+    return dict(size)
+
+
+def incrementals(results: Mapping) -> list[Mapping]:
+    """Every size's next-day run, smallest size first; an older BENCHMARKS.json has one at
+    its top level instead, which counts as its size's."""
+    found = {
+        size["participants"]: size["incremental"]
+        for size in results["sizes"]
+        if size.get("incremental")
+    }
+    legacy = results.get("incremental")
+    if legacy:
+        found.setdefault(legacy["participants"], legacy)
+    return [found[participants] for participants in sorted(found)]
 
 
 def write_json(results: Mapping, path: Path) -> None:
@@ -287,31 +310,43 @@ def _load(load: Mapping | None) -> str:
     return "-" if load is None else f"{load['at_start']:.1f} / {load['at_end']:.1f}"
 
 
-def incremental_section(incremental: Mapping | None) -> str:
-    if incremental is None:
-        return "## Incremental: one new day of deliveries\n\nNot measured in this run.\n"
-    median = incremental["median"]
-    delivered = ", ".join(f"`{name}`" for name in incremental["delivered"]["files"])
-    rows = [
-        [
-            number(incremental["participants"]),
-            number(median.get("rows_read")),
-            seconds(median["total_seconds"]),
-            *(seconds(median["stages"].get(stage)) for stage in STAGE_LABELS),
-            size_bytes(median["peak_memory_bytes"]),
-            number(incremental.get("share_of_full_run"), 2),
-        ]
+def _delivered(delivered: Mapping) -> str:
+    files = ", ".join(f"`{name}`" for name in delivered["files"])
+    return f"{files} ({delivered['description']})"
+
+
+def _delivered_intro(runs: Sequence[Mapping]) -> str:
+    """What was delivered, once if every size got the same, else per size: the delivery
+    is made from each size's own landing."""
+    by_text: dict[str, list[str]] = {}
+    for run in runs:
+        by_text.setdefault(_delivered(run["delivered"]), []).append(number(run["participants"]))
+    if len(by_text) == 1:
+        return f"New files: {next(iter(by_text))}.\n\n"
+    lines = [f"- on {', '.join(sizes)}: {text}\n" for text, sizes in by_text.items()]
+    return "New files:\n\n" + "".join(lines) + "\n"
+
+
+def _incremental_row(run: Mapping) -> list[str]:
+    median = run["median"]
+    return [
+        number(run["participants"]),
+        number(median.get("rows_read")),
+        seconds(median["total_seconds"]),
+        *(seconds(median["stages"].get(stage)) for stage in STAGE_LABELS),
+        size_bytes(median["peak_memory_bytes"]),
+        number(run.get("share_of_full_run"), 2),
     ]
-    header = [
-        "on top of",
-        "new rows read",
-        "total",
-        *STAGE_LABELS.values(),
-        "peak memory",
-        "share of a full run",
-    ]
-    intro = f"New files: {delivered} ({incremental['delivered']['description']}).\n\n"
-    return "## Incremental: one new day of deliveries\n\n" + intro + table(header, rows)
+
+
+def incremental_section(runs: Sequence[Mapping]) -> str:
+    """One row per size that got a new day of deliveries (see `incrementals`)."""
+    title = "## Incremental: one new day of deliveries\n\n"
+    if not runs:
+        return title + "Not measured in this run.\n"
+    header = ["on top of", "new rows read", "total", *STAGE_LABELS.values()]
+    header += ["peak memory", "share of a full run"]
+    return title + _delivered_intro(runs) + table(header, [_incremental_row(r) for r in runs])
 
 
 def _slowest_cell(slowest: Sequence[Sequence]) -> str:
@@ -329,7 +364,7 @@ def _dbt_row(run: str, median: Mapping) -> list[str]:
     ]
 
 
-def dbt_section(sizes: Sequence[Mapping], incremental: Mapping | None) -> str:
+def dbt_section(sizes: Sequence[Mapping], incremental_runs: Sequence[Mapping]) -> str:
     """Per run: what the dbt step selected, how many models it built, and which took longest
     (dbt's own time per model; tests and dbt's start-up are the rest of the step)."""
     rows = [
@@ -337,9 +372,11 @@ def dbt_section(sizes: Sequence[Mapping], incremental: Mapping | None) -> str:
         for size in sizes
         if "dbt_models_built" in size["pipeline"]["median"]
     ]
-    if incremental and "dbt_models_built" in incremental["median"]:
-        run = f"next day on {number(incremental['participants'])}"
-        rows.append(_dbt_row(run, incremental["median"]))
+    rows += [
+        _dbt_row(f"next day on {number(run['participants'])}", run["median"])
+        for run in incremental_runs
+        if "dbt_models_built" in run["median"]
+    ]
     if not rows:
         return ""
     header = ["run", "selection (as the dbt step logged it)", "models built", "dbt step"]
@@ -480,8 +517,8 @@ def markdown(results: Mapping) -> str:
         sizes_section(results["sizes"]),
         overhead_section(results["sizes"]),
         floor_section(results["sizes"]),
-        incremental_section(results["incremental"]),
-        dbt_section(results["sizes"], results["incremental"]),
+        incremental_section(incrementals(results)),
+        dbt_section(results["sizes"], incrementals(results)),
         follow_up_section(results["sizes"]),
         dashboard_section(results["sizes"]),
         pages_section(results["sizes"]),

@@ -26,7 +26,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
     """One benchmark run (pipeline, floor, dashboard) into a temporary folder."""
     root = tmp_path_factory.mktemp("bench")
     command = [sys.executable, "-m", "pipelines.bench", "--sizes", str(SIZE), "--repeats", "1"]
-    command += ["--incremental-size", "0", "--query-calls", "1", "--follow-up-size", str(SIZE)]
+    command += ["--incremental-sizes", "0", "--query-calls", "1", "--follow-up-size", str(SIZE)]
     command += ["--cache", str(root / "cache"), "--out", str(root / "out")]
     subprocess.run(command, check=True, timeout=900)
     results = json.loads((root / "out" / "BENCHMARKS.json").read_text(encoding="utf-8"))
@@ -115,7 +115,8 @@ def test_every_dashboard_page_is_drawn_in_chromium(reports: tuple[dict, str]) ->
 def test_nothing_failed_and_what_was_skipped_says_so(reports: tuple[dict, str]) -> None:
     results, text = reports
     assert results["failures"] == []
-    assert results["incremental"] is None
+    assert results["plan"]["incremental_sizes"] == []
+    assert "incremental" not in results and "incremental" not in results["sizes"][0]
     assert "## Incremental: one new day of deliveries\n\nNot measured" in text
 
 
