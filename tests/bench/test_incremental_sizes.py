@@ -3,13 +3,7 @@ kept with its size and shown side by side; an older report's single one still re
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from pipelines.bench import harness
 from pipelines.bench.__main__ import build_plan, parse_args
-from pipelines.bench.landings import Landing
 from pipelines.bench.report import dbt_section, incremental_section, incrementals
 
 STAGES = {"ingest": 10.0, "dbt": 60.0, "quality": 5.0, "publish": 1.0}
@@ -73,29 +67,3 @@ def test_the_cli_measures_100k_and_1m_by_default_and_0_means_none() -> None:
     only_small = parse_args(["--sizes", "1000", "100000"])
     assert build_plan(only_small).incremental_sizes == (100_000,)
     assert build_plan(parse_args(["--sizes", "1000"])).incremental_sizes == ()
-
-
-def test_the_harness_keeps_each_incremental_with_its_size(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def fake_size(plan, landing, floor_manifest):
-        run_dir = tmp_path / f"run_{landing.participants}"
-        run_dir.mkdir()
-        return {**_size(landing.participants), "summary": {}}, run_dir
-
-    monkeypatch.setattr(
-        harness, "demo_landing", lambda cache, n, seed: Landing(n, seed, tmp_path, tmp_path, {})
-    )
-    monkeypatch.setattr(harness, "bench_size", fake_size)
-    monkeypatch.setattr(
-        harness, "bench_incremental", lambda plan, landing, base: _incremental(landing.participants)
-    )
-    plan = harness.Plan([1_000, 100_000], 1, 42, tmp_path, (100_000, 1_000_000), 1, 0)
-    results: dict = {"sizes": []}
-    for participants in plan.sizes:
-        harness._bench_one_size(plan, participants, results, tmp_path / "manifest.json")
-    small, large = results["sizes"]
-    assert "incremental" not in small and "next_day_share" not in small["summary"]
-    assert large["incremental"]["share_of_full_run"] == 80.0 / 400.0
-    assert large["summary"]["next_day_share"] == 80.0 / 400.0
-    assert "incremental" not in results
