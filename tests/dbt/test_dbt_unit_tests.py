@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.dbt.conftest import run_dbt, run_results
 
-DECLARED_UNIT_TESTS = 13
+DECLARED_UNIT_TESTS = 14
 
 
 def test_dbt_unit_tests_pass(edge_case_warehouse: Path, dbt_target: Path) -> None:

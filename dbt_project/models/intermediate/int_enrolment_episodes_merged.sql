@@ -26,8 +26,12 @@ observed as (
 ),
 
 enrolled_rows as (
+    -- Only what numbering the episodes needs: the windows sort these rows, not whole ones.
     select
-        *,
+        case_row_id,
+        person_key,
+        insats,
+        enrolment_date,
         coalesce(exit_date, date '9999-12-31') as open_exit_date
     from case_rows
     where enrolment_date is not null
@@ -60,18 +64,32 @@ enrolled_numbered as (
     from with_previous_end
 ),
 
-episode_rows as (
+episode_keys as (
     select
-        * exclude (open_exit_date, previous_exit_date, episode_number),
+        case_row_id,
         person_key || '|' || insats || '|' || episode_number as episode_key
     from enrolled_numbered
-    union all by name
+    union all
     -- Still in the queue (or left it without enrolling): each row is an episode of its own.
     select
-        *,
+        case_row_id,
         case_row_id as episode_key
     from case_rows
     where enrolment_date is null
+),
+
+episode_rows as (
+    select
+        case_rows.*,
+        episode_keys.episode_key,
+        -- The order of an episode's rows by enrolment and by exit; on one date, by row id, so
+        -- the values taken from the first or last row do not depend on the order of a scan.
+        strftime(coalesce(case_rows.enrolment_date, case_rows.referral_date), '%Y-%m-%d')
+        || case_rows.case_row_id as enrolment_order,
+        strftime(case_rows.exit_date, '%Y-%m-%d') || case_rows.case_row_id as exit_order
+    from case_rows
+    inner join episode_keys
+        on case_rows.case_row_id = episode_keys.case_row_id
 ),
 
 episodes as (
@@ -95,20 +113,18 @@ episodes as (
         min(referral_date) as referral_date,
         min(enrolment_date) as enrolment_date,
         case when bool_or(exit_date is null) then null else max(exit_date) end as exit_date,
-        arg_max(exit_reason, exit_date) as exit_reason,
-        arg_min(gender, coalesce(enrolment_date, referral_date)) as gender,
-        arg_min(birth_year, coalesce(enrolment_date, referral_date)) as birth_year,
-        arg_min(age_at_enrolment, coalesce(enrolment_date, referral_date)) as age_at_enrolment,
-        arg_min(income_source_at_enrolment, coalesce(enrolment_date, referral_date))
-            as income_source_at_enrolment,
-        arg_min(income_extent_at_enrolment, coalesce(enrolment_date, referral_date))
-            as income_extent_at_enrolment,
-        arg_max(income_source_at_exit, exit_date) as income_source_at_exit,
-        arg_max(occupation_at_exit, exit_date) as occupation_at_exit,
+        arg_max(exit_reason, exit_order) as exit_reason,
+        arg_min(gender, enrolment_order) as gender,
+        arg_min(birth_year, enrolment_order) as birth_year,
+        arg_min(age_at_enrolment, enrolment_order) as age_at_enrolment,
+        arg_min(income_source_at_enrolment, enrolment_order) as income_source_at_enrolment,
+        arg_min(income_extent_at_enrolment, enrolment_order) as income_extent_at_enrolment,
+        arg_max(income_source_at_exit, exit_order) as income_source_at_exit,
+        arg_max(occupation_at_exit, exit_order) as occupation_at_exit,
         min(assessment_date) as assessment_date,
         list(case_id order by coalesce(enrolment_date, referral_date), case_id) as case_ids,
-        list(case_row_id) as case_row_ids,
-        arg_max(caseworker, coalesce(enrolment_date, referral_date)) as caseworker,
+        list_sort(list(case_row_id)) as case_row_ids,
+        arg_max(caseworker, enrolment_order) as caseworker,
         count(*) as case_rows,
         -- Follow-up after exit rests on consent: one of the episode's rows gave it.
         bool_or(has_follow_up_consent) as has_follow_up_consent,

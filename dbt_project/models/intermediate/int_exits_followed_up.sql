@@ -92,7 +92,9 @@ member_months as (
 statuses as (
     select
         enrolment_id,
-        list(
+        -- Sorted after the aggregate, on months_after (each struct's first field): an
+        -- aggregate with an order by holds every group's rows in memory and cannot spill.
+        list_sort(list(
             {
                 'months_after': relative_month,
                 'is_covered': is_covered,
@@ -106,8 +108,7 @@ statuses as (
                     when is_covered and is_on_public_support then main_public_benefit_extent
                 end
             }
-            order by relative_month
-        ) filter (where relative_month > 0) as months_after_exit,
+        ) filter (where relative_month > 0)) as months_after_exit,
         min(relative_month) filter (where relative_month > 0 and is_on_public_support)
             as first_return_month,
         coalesce(min(relative_month) filter (where relative_month > 0 and not is_covered) - 1, 24)
@@ -148,10 +149,9 @@ payments_by_party as (
 payments as (
     select
         enrolment_id,
-        list(
+        list_sort(list(
             { 'party': party, 'before_amount': before_amount, 'after_amount': after_amount }
-            order by party
-        ) as payments_by_party
+        )) as payments_by_party
     from payments_by_party
     group by enrolment_id
 ),
