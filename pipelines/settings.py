@@ -13,10 +13,9 @@ DATA_DIR = Path("data")
 DEMO_KEY_FILE = Path(__file__).resolve().parents[1] / "data" / "pseudonym.key"
 ENVIRONMENTS = ("demo", "production")
 DEFAULT_SETTLE_SECONDS = 60.0
-# DuckDB in the nightly run (FINSAM_DUCKDB_MEMORY_LIMIT, FINSAM_DUCKDB_THREADS): 1 GB and two
-# threads, so the run leaves memory and cores to the dashboard and analysts. A förbund's
-# build fits in it; at 1 000 000 participants dbt spills to disk above it (ARCHITECTURE.md).
-DEFAULT_DUCKDB_MEMORY_LIMIT = "1GB"
+# DuckDB in the nightly run (FINSAM_DUCKDB_MEMORY_LIMIT, FINSAM_DUCKDB_THREADS): DuckDB's own
+# memory default, and two threads, so the run leaves cores to the dashboard and analysts.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "80%"
 DEFAULT_DUCKDB_THREADS = 2
 # What each path variable means when unset (FINSAM_WORK_DB: see configured_path).
 PATH_DEFAULTS = {

@@ -30,8 +30,8 @@ METHOD = """\
   dbt subprocess), sampled every 0.2 s, and never less than the kernel's peak of the
   largest single process (`wait4`, as `/usr/bin/time -v` reports); the worst repeat counts.
 - **DuckDB settings**: every pipeline and floor run gets the bench's own
-  `FINSAM_DUCKDB_MEMORY_LIMIT` (unset: the run's default, 1 GB) and
-  `FINSAM_DUCKDB_THREADS` (2); see *Machine*.
+  `FINSAM_DUCKDB_MEMORY_LIMIT` (unset: DuckDB's default, 80 % of the memory, most of which
+  dbt then keeps as cache) and `FINSAM_DUCKDB_THREADS` (2); see *Machine*.
 - **Rows/s** = data rows of all delivered files (`raw.file_registry.rows_read`) / total.
 - **Floor**: `pipelines/bench/floor.py`, the pipeline without orchestration, in one
   process and one DuckDB connection: the same ingest code the ingest assets call (every
