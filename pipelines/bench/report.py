@@ -29,7 +29,7 @@ METHOD = """\
 - **Peak memory** is the largest resident set of the whole process tree (Dagster plus the
   dbt subprocess), sampled every 0.2 s, and never less than the kernel's peak of the
   largest single process (`wait4`, as `/usr/bin/time -v` reports); the worst repeat counts.
-- **DuckDB settings**: every pipeline and floor run gets the bench's own
+- **DuckDB settings**: every pipeline and floor run gets the environment's
   `FINSAM_DUCKDB_MEMORY_LIMIT` (unset: DuckDB's default, 80 % of the memory, most of which
   dbt then keeps as cache) and `FINSAM_DUCKDB_THREADS` (2); see *Machine*.
 - **Rows/s** = data rows of all delivered files (`raw.file_registry.rows_read`) / total.
@@ -94,8 +94,8 @@ def merge_previous(results: Mapping, previous: Mapping) -> dict:
     measured = {size["participants"] for size in results["sizes"]}
     failed = {size for size in results["plan"]["sizes"] if _failed(results, size)}
     kept = [
-        _with_legacy_incremental(size, previous) | {"kept_from_earlier_run": True}
-        for size in previous["sizes"]
+        size | {"kept_from_earlier_run": True}
+        for size in _sizes_with_incremental(previous)
         if size["participants"] not in measured
     ]
     sizes = sorted([*kept, *results["sizes"]], key=lambda size: size["participants"])
@@ -108,27 +108,22 @@ def merge_previous(results: Mapping, previous: Mapping) -> dict:
     return dict(results) | {"sizes": sizes, "failures": failures}
 
 
-def _with_legacy_incremental(size: Mapping, previous: Mapping) -> dict:
-    """The size, with the top-level incremental of an older BENCHMARKS.json if it was run on
-    this size: a kept size keeps its next-day run, which now lives inside the size."""
-    legacy = previous.get("incremental")
-    if legacy and legacy["participants"] == size["participants"] and "incremental" not in size:
-        return dict(size) | {"incremental": legacy}
-    return dict(size)
+def _sizes_with_incremental(results: Mapping) -> list[dict]:
+    """The sizes, each with its next-day run: an older BENCHMARKS.json has one at its top
+    level instead, which goes with its size (unless that size has its own)."""
+    legacy = results.get("incremental")
+    return [
+        dict(size) | {"incremental": legacy}
+        if legacy and legacy["participants"] == size["participants"] and "incremental" not in size
+        else dict(size)
+        for size in results["sizes"]
+    ]
 
 
 def incrementals(results: Mapping) -> list[Mapping]:
-    """Every size's next-day run, smallest size first; an older BENCHMARKS.json has one at
-    its top level instead, which counts as its size's."""
-    found = {
-        size["participants"]: size["incremental"]
-        for size in results["sizes"]
-        if size.get("incremental")
-    }
-    legacy = results.get("incremental")
-    if legacy:
-        found.setdefault(legacy["participants"], legacy)
-    return [found[participants] for participants in sorted(found)]
+    """Every size's next-day run, smallest size first."""
+    sizes = sorted(_sizes_with_incremental(results), key=lambda size: size["participants"])
+    return [size["incremental"] for size in sizes if size.get("incremental")]
 
 
 def write_json(results: Mapping, path: Path) -> None:
@@ -510,6 +505,7 @@ def intro(results: Mapping) -> str:
 
 
 def markdown(results: Mapping) -> str:
+    incremental_runs = incrementals(results)
     sections = [
         intro(results),
         machine_section(results["machine"]),
@@ -517,8 +513,8 @@ def markdown(results: Mapping) -> str:
         sizes_section(results["sizes"]),
         overhead_section(results["sizes"]),
         floor_section(results["sizes"]),
-        incremental_section(incrementals(results)),
-        dbt_section(results["sizes"], incrementals(results)),
+        incremental_section(incremental_runs),
+        dbt_section(results["sizes"], incremental_runs),
         follow_up_section(results["sizes"]),
         dashboard_section(results["sizes"]),
         pages_section(results["sizes"]),
