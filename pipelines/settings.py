@@ -17,6 +17,9 @@ DEFAULT_SETTLE_SECONDS = 60.0
 # memory default, and two threads, so the run leaves cores to the dashboard and analysts.
 DEFAULT_DUCKDB_MEMORY_LIMIT = "80%"
 DEFAULT_DUCKDB_THREADS = 2
+# Models dbt builds at once (FINSAM_DBT_THREADS): they share one DuckDB and its memory limit,
+# so a national installation under a tight limit builds one at a time.
+DEFAULT_DBT_THREADS = 2
 # What each path variable means when unset (FINSAM_WORK_DB: see configured_path).
 PATH_DEFAULTS = {
     "FINSAM_LANDING": DATA_DIR / "landing",
@@ -135,6 +138,11 @@ def duckdb_memory_limit() -> str:
 def duckdb_threads() -> int:
     """FINSAM_DUCKDB_THREADS: how many threads the run's DuckDB uses."""
     return int(os.environ.get("FINSAM_DUCKDB_THREADS") or DEFAULT_DUCKDB_THREADS)
+
+
+def dbt_threads() -> int:
+    """FINSAM_DBT_THREADS: how many models the run's dbt builds at once."""
+    return int(os.environ.get("FINSAM_DBT_THREADS") or DEFAULT_DBT_THREADS)
 
 
 def load_settings() -> Settings:

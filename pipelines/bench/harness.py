@@ -23,7 +23,7 @@ from pipelines.bench.machine import machine_facts
 from pipelines.bench.page_render import page_render_times
 from pipelines.bench.read_limit import read_once
 from pipelines.bench.report import failure_prefix
-from pipelines.bench.runs import rows_read, run_floor, run_paths, run_pipeline
+from pipelines.bench.runs import rows_read, run_floor, run_paths, run_pipeline, size_settings
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,7 @@ def bench_size(
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "load_average": {"at_start": load_at_start, "at_end": os.getloadavg()[0]},
         "repeats": repeats,
+        "settings": size_settings(landing.participants),
         "landing": landing.facts,
         "pipeline": {"median": pipeline, "runs": pipeline_runs},
         "floor": {"median": floor, "runs": floor_runs},

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import duckdb_memory_limit, duckdb_threads
+from pipelines.settings import dbt_threads, duckdb_memory_limit, duckdb_threads
 
 
 def _cpu_model() -> str:
@@ -37,4 +37,5 @@ def machine_facts() -> dict[str, object]:
         "load_average_at_start": list(os.getloadavg()),
         "duckdb_memory_limit": duckdb_memory_limit(),
         "duckdb_threads": duckdb_threads(),
+        "dbt_threads": dbt_threads(),
     }

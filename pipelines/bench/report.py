@@ -29,9 +29,11 @@ METHOD = """\
 - **Peak memory** is the largest resident set of the whole process tree (Dagster plus the
   dbt subprocess), sampled every 0.2 s, and never less than the kernel's peak of the
   largest single process (`wait4`, as `/usr/bin/time -v` reports); the worst repeat counts.
-- **DuckDB settings**: every pipeline and floor run gets the environment's
+- **Settings**: every pipeline and floor run gets the environment's
   `FINSAM_DUCKDB_MEMORY_LIMIT` (unset: DuckDB's default, 80 % of the memory, most of which
-  dbt then keeps as cache) and `FINSAM_DUCKDB_THREADS` (2); see *Machine*.
+  dbt then keeps as cache), `FINSAM_DUCKDB_THREADS` (2) and `FINSAM_DBT_THREADS` (2); see
+  *Machine*. A size listed in `pipelines/bench/size_settings.yml` runs under what an
+  installation of that size sets instead (column *settings*).
 - **Rows/s** = data rows of all delivered files (`raw.file_registry.rows_read`) / total.
 - **Floor**: `pipelines/bench/floor.py`, the pipeline without orchestration, in one
   process and one DuckDB connection: the same ingest code the ingest assets call (every
@@ -173,8 +175,9 @@ def machine_section(machine: Mapping) -> str:
     if "duckdb_memory_limit" in machine:  # not in the facts of an older BENCHMARKS.json
         rows.append(
             (
-                "DuckDB memory limit / threads in every run",
-                f"{machine['duckdb_memory_limit']} / {machine['duckdb_threads']}",
+                "DuckDB memory limit / threads, dbt threads (unless the size sets its own)",
+                f"{machine['duckdb_memory_limit']} / {machine['duckdb_threads']}, "
+                f"{machine.get('dbt_threads', '-')}",
             )
         )
     return "## Machine\n\n" + table(("fact", "value"), rows)
@@ -233,13 +236,22 @@ def _pipeline_row(size: Mapping) -> list[str]:
         seconds(size["floor"]["median"]["total_seconds"]),
         f"{summary['floor_ratio']:.2f}",
         f"{summary['core_floor_ratio']:.2f}",
+        _settings_cell(size.get("settings")),
     ]
+
+
+def _settings_cell(settings: Mapping[str, str] | None) -> str:
+    """The size's own settings; an older result without them ran under the environment's."""
+    if not settings:
+        return "the environment's" if settings is not None else "-"
+    return ", ".join(f"`{name}={value}`" for name, value in settings.items())
 
 
 def sizes_section(sizes: Sequence[Mapping]) -> str:
     header = ["participants", "runs", "input rows", "total", *STAGE_LABELS.values()]
     header += ["fixed overhead", "peak memory (tree)", "peak RSS (largest process)"]
     header += ["warehouse", "rows/s", "floor", "pipeline / floor", "(ingest + dbt) / floor"]
+    header += ["settings"]
     title = "## End to end (medians over the runs)\n\n"
     return title + table(header, [_pipeline_row(size) for size in sizes])
 

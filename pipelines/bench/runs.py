@@ -24,6 +24,7 @@ SLOWEST_MODELS = 6
 # landing is synthetic, so the key protects nothing.
 BENCH_PSEUDONYM_KEY = "finsam-benchmark-key-not-secret"
 DAGSTER_YAML = PIPELINES_DIR / "dagster.yaml"
+SIZE_SETTINGS_FILE = Path(__file__).with_name("size_settings.yml")
 
 
 def run_paths(run_dir: Path) -> dict[str, Path]:
@@ -52,23 +53,34 @@ def run_config(landing: Landing, run_dir: Path) -> Path:
     return path
 
 
+def size_settings(participants: int) -> dict[str, str]:
+    """The FINSAM_* settings an installation of this size runs under (size_settings.yml)."""
+    document = yaml.safe_load(SIZE_SETTINGS_FILE.read_text(encoding="utf-8")) or {}
+    return {name: str(value) for name, value in (document.get(participants) or {}).items()}
+
+
 def run_environment(run_dir: Path, landing: Landing) -> dict[str, str]:
-    """The FINSAM_* environment pointing a child at this run's own files."""
+    """The FINSAM_* environment pointing a child at this run's own files, with its size's
+    settings."""
     paths = run_paths(run_dir)
     venv_bin = str(Path(sys.executable).parent)
-    return os.environ | {
-        "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
-        "FINSAM_LANDING": str(paths["landing"]),
-        "FINSAM_WAREHOUSE": str(paths["warehouse"]),
-        "FINSAM_WORK_DB": str(paths["work_db"]),
-        "FINSAM_CONFIG": str(run_config(landing, run_dir)),
-        "FINSAM_PSEUDONYM_KEY": BENCH_PSEUDONYM_KEY,
-        "FINSAM_ENV": "demo",
-        # The landing is complete when the run starts: no file is still being uploaded.
-        "FINSAM_SETTLE_SECONDS": "0",
-        "FINSAM_DUCKDB_MEMORY_LIMIT": duckdb_memory_limit(),
-        "DAGSTER_HOME": str(paths["dagster_home"]),
-    }
+    return (
+        os.environ
+        | {
+            "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
+            "FINSAM_LANDING": str(paths["landing"]),
+            "FINSAM_WAREHOUSE": str(paths["warehouse"]),
+            "FINSAM_WORK_DB": str(paths["work_db"]),
+            "FINSAM_CONFIG": str(run_config(landing, run_dir)),
+            "FINSAM_PSEUDONYM_KEY": BENCH_PSEUDONYM_KEY,
+            "FINSAM_ENV": "demo",
+            # The landing is complete when the run starts: no file is still being uploaded.
+            "FINSAM_SETTLE_SECONDS": "0",
+            "FINSAM_DUCKDB_MEMORY_LIMIT": duckdb_memory_limit(),
+            "DAGSTER_HOME": str(paths["dagster_home"]),
+        }
+        | size_settings(landing.participants)
+    )
 
 
 def rows_read(database: Path) -> int | None:

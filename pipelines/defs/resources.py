@@ -18,10 +18,12 @@ import duckdb
 from pipelines.ingest.limits import Limits, load_limits
 from pipelines.run_recovery import tag_worker
 from pipelines.settings import (
+    DEFAULT_DBT_THREADS,
     DEFAULT_DUCKDB_MEMORY_LIMIT,
     DEFAULT_DUCKDB_THREADS,
     DEFAULT_SETTLE_SECONDS,
     configured_path,
+    dbt_threads,
     duckdb_memory_limit,
     duckdb_threads,
     is_set,
@@ -39,12 +41,14 @@ class WorkDatabase(dg.ConfigurableResource):
     """The single-writer DuckDB build file (FINSAM_WORK_DB) that ingest, dbt and quality write.
 
     Readers never open it: they read the published warehouse, a copy made at the end of a run.
-    Every connection, and dbt through `--vars`, gets the configured memory limit and threads.
+    Every connection, and dbt through `--vars`, gets the configured memory limit and threads;
+    dbt builds `dbt_threads` models at once, sharing them.
     """
 
     path: str
     memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     threads: int = DEFAULT_DUCKDB_THREADS
+    dbt_threads: int = DEFAULT_DBT_THREADS
 
     @property
     def file(self) -> Path:
@@ -147,6 +151,11 @@ def resource_defs() -> dict[str, dg.ConfigurableResource]:
                 dg.EnvVar.int("FINSAM_DUCKDB_THREADS")
                 if is_set("FINSAM_DUCKDB_THREADS")
                 else duckdb_threads()
+            ),
+            dbt_threads=(
+                dg.EnvVar.int("FINSAM_DBT_THREADS")
+                if is_set("FINSAM_DBT_THREADS")
+                else dbt_threads()
             ),
         ),
         "published_warehouse": PublishedWarehouse(path=_path("FINSAM_WAREHOUSE")),

@@ -3,6 +3,7 @@ read, not quarantined, and every run gets the DuckDB memory limit the report nam
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import yaml
 
 from pipelines.bench.landings import Landing
 from pipelines.bench.machine import machine_facts
-from pipelines.bench.runs import run_config, run_environment
+from pipelines.bench.runs import SIZE_SETTINGS_FILE, run_config, run_environment
 from pipelines.ingest.limits import load_limits
 from pipelines.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
 
@@ -55,3 +56,19 @@ def test_every_run_gets_the_memory_limit_the_report_names(
     monkeypatch.setenv("FINSAM_DUCKDB_MEMORY_LIMIT", "3GB")
     assert run_environment(tmp_path / "run", landing)["FINSAM_DUCKDB_MEMORY_LIMIT"] == "3GB"
     assert machine_facts()["duckdb_memory_limit"] == "3GB"
+
+
+def test_a_size_runs_under_what_an_installation_of_that_size_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """size_settings.yml wins over the environment for its sizes, and only for them."""
+    monkeypatch.setenv("FINSAM_DUCKDB_MEMORY_LIMIT", "3GB")
+    landing = _landing(tmp_path / "landing", 1)
+    national = replace(landing, participants=1_000_000)
+    declared = yaml.safe_load(SIZE_SETTINGS_FILE.read_text(encoding="utf-8"))[1_000_000]
+    environment = run_environment(tmp_path / "run", national)
+    assert {name: environment[name] for name in declared} == {
+        name: str(value) for name, value in declared.items()
+    }
+    assert environment["FINSAM_DUCKDB_MEMORY_LIMIT"] != "3GB"
+    assert run_environment(tmp_path / "run", landing)["FINSAM_DUCKDB_MEMORY_LIMIT"] == "3GB"

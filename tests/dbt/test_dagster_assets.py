@@ -12,12 +12,14 @@ import duckdb
 import pytest
 
 from pipelines.defs.dbt.assets import (
+    build_command,
     docs_are_current,
     docs_state,
     finsam_dbt_models,
     profile_vars,
     remove_stale_build_folders,
 )
+from pipelines.defs.dbt.build_selection import BuildSelection
 from pipelines.defs.dbt.cli_resource import finsam_dbt_cli
 from pipelines.defs.dbt.project import finsam_dbt_project
 from pipelines.defs.resources import WorkDatabase, resource_defs
@@ -111,6 +113,25 @@ def test_duckdb_memory_limit_and_threads_come_from_the_configuration(
     assert shown.returncode == 0, shown.stdout[-2000:]
     [row] = json.loads(shown.stdout[shown.stdout.index("{") :])["show"]
     assert (row["memory_limit"], int(row["threads"])) == (limit, 1)
+
+
+def test_dbt_builds_as_many_models_at_once_as_configured(
+    finsam_env: Settings, monkeypatch, tmp_path: Path
+) -> None:
+    """FINSAM_DBT_THREADS reaches the nightly `dbt build` through the resource (its models
+    share one memory limit), not through the environment dbt's profile would read."""
+    monkeypatch.setenv("FINSAM_DBT_THREADS", "1")
+    work_db = resource_defs()["work_db"].process_config_and_initialize()
+    monkeypatch.delenv("FINSAM_DBT_THREADS")
+    selection = BuildSelection(excluded=(), reason="test")
+    work_db.file.parent.mkdir(parents=True)
+    built = run_dbt(
+        [*build_command(work_db, selection), "--select", "delivery_kinds"],
+        work_db.file,
+        tmp_path / "target",
+    )
+    assert built.returncode == 0, built.stdout[-2000:]
+    assert "Concurrency: 1 threads" in built.stdout
 
 
 def test_build_folders_left_by_killed_runs_are_removed(tmp_path: Path) -> None:

@@ -52,6 +52,12 @@ def profile_vars(work_db: WorkDatabase) -> list[str]:
     ]
 
 
+def build_command(work_db: WorkDatabase, selection: BuildSelection) -> list[str]:
+    """`dbt build` with the work database's vars and dbt threads, leaving out what is current."""
+    exclude = ["--exclude", " ".join(selection.excluded)] if selection.excluded else []
+    return ["build", *profile_vars(work_db), "--threads", str(work_db.dbt_threads), *exclude]
+
+
 @dbt_assets(
     manifest=finsam_dbt_project().manifest_path,
     project=finsam_dbt_project(),
@@ -66,9 +72,8 @@ def finsam_dbt_models(
     remove_stale_build_folders(TARGET_DIR, context.op_execution_context.op.name, time.time())
     inputs, selection = plan_build(work_db)
     context.log.info(f"dbt build: {selection.reason}")
-    exclude = ["--exclude", " ".join(selection.excluded)] if selection.excluded else []
     yield from unchanged_results(context, selection)
-    build = dbt.cli(["build", *profile_vars(work_db), *exclude], context=context)
+    build = dbt.cli(build_command(work_db, selection), context=context)
     yield from build.stream()
     with work_db.connect() as con:
         record_fingerprints(con, inputs)
