@@ -11,7 +11,7 @@ import yaml
 
 from pipelines.bench.landings import Landing
 from pipelines.bench.machine import machine_facts
-from pipelines.bench.runs import SIZE_SETTINGS_FILE, run_config, run_environment
+from pipelines.bench.runs import run_config, run_environment, size_settings
 from pipelines.ingest.limits import load_limits
 from pipelines.settings import DEFAULT_DUCKDB_MEMORY_LIMIT
 
@@ -62,13 +62,18 @@ def test_a_size_runs_under_what_an_installation_of_that_size_sets(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """size_settings.yml wins over the environment for its sizes, and only for them."""
+    settings = tmp_path / "size_settings.yml"
+    settings.write_text(
+        yaml.safe_dump({1_000_000: {"FINSAM_DUCKDB_MEMORY_LIMIT": "2GB", "FINSAM_DBT_THREADS": 1}}),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("pipelines.bench.runs.SIZE_SETTINGS_FILE", settings)
     monkeypatch.setenv("FINSAM_DUCKDB_MEMORY_LIMIT", "3GB")
     landing = _landing(tmp_path / "landing", 1)
-    national = replace(landing, participants=1_000_000)
-    declared = yaml.safe_load(SIZE_SETTINGS_FILE.read_text(encoding="utf-8"))[1_000_000]
-    environment = run_environment(tmp_path / "run", national)
-    assert {name: environment[name] for name in declared} == {
-        name: str(value) for name, value in declared.items()
-    }
-    assert environment["FINSAM_DUCKDB_MEMORY_LIMIT"] != "3GB"
+    national = run_environment(tmp_path / "run", replace(landing, participants=1_000_000))
+    assert (national["FINSAM_DUCKDB_MEMORY_LIMIT"], national["FINSAM_DBT_THREADS"]) == ("2GB", "1")
     assert run_environment(tmp_path / "run", landing)["FINSAM_DUCKDB_MEMORY_LIMIT"] == "3GB"
+    assert size_settings(1_000_000) == {
+        "FINSAM_DUCKDB_MEMORY_LIMIT": "2GB",
+        "FINSAM_DBT_THREADS": "1",
+    }
