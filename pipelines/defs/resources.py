@@ -137,6 +137,12 @@ def from_environment(variable: str, default: str | None = None) -> str | None:
     return dg.EnvVar(variable) if is_set(variable) else default
 
 
+def count_from_environment(variable: str, default: int) -> int:
+    """`dg.EnvVar.int(variable)` when set, else `default`: the integer twin of
+    from_environment."""
+    return dg.EnvVar.int(variable) if is_set(variable) else default
+
+
 def _path(variable: str) -> str:
     return from_environment(variable, str(configured_path(variable).resolve()))
 
@@ -147,16 +153,8 @@ def resource_defs() -> dict[str, dg.ConfigurableResource]:
         "work_db": WorkDatabase(
             path=_path("FINSAM_WORK_DB"),
             memory_limit=from_environment("FINSAM_DUCKDB_MEMORY_LIMIT", duckdb_memory_limit()),
-            threads=(
-                dg.EnvVar.int("FINSAM_DUCKDB_THREADS")
-                if is_set("FINSAM_DUCKDB_THREADS")
-                else duckdb_threads()
-            ),
-            dbt_threads=(
-                dg.EnvVar.int("FINSAM_DBT_THREADS")
-                if is_set("FINSAM_DBT_THREADS")
-                else dbt_threads()
-            ),
+            threads=count_from_environment("FINSAM_DUCKDB_THREADS", duckdb_threads()),
+            dbt_threads=count_from_environment("FINSAM_DBT_THREADS", dbt_threads()),
         ),
         "published_warehouse": PublishedWarehouse(path=_path("FINSAM_WAREHOUSE")),
         "landing": Landing(path=_path("FINSAM_LANDING"), settle_seconds=settle_seconds()),
