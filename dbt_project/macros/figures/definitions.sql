@@ -87,15 +87,47 @@
     least({{ period_start }}, cast({{ period_end }} + interval 1 day - interval 12 month as date))
 {%- endmacro %}
 
-{#- Genomströmningstid over exited episodes that are not dropouts: their number and its cell
-    key (the episodes' record keys summed modulo key_range), and mean and median months
-    enrolled (an even count's median is the mean of the two middle values). -#}
-{% macro throughput_measures(days_enrolled, record_key) -%}
-    count({{ days_enrolled }}) as throughput_exits,
-    {{ cell_key('sum(' ~ record_key ~ ') filter (where ' ~ days_enrolled ~ ' is not null)') }}
-        as throughput_exits_cell_key,
-    {{ months_from_days('avg(' ~ days_enrolled ~ ')') }} as mean_months,
-    {{ months_from_days('median(' ~ days_enrolled ~ ')') }} as median_months
+{#- Exited episodes that are not dropouts counted per days enrolled, for
+    throughput_measures: the caller groups by its keys and `days_enrolled`. Counting first
+    bounds a median's memory by the distinct durations of a group, not its exits (a national
+    12-month window holds hundreds of thousands, and a median's values never spill). -#}
+{% macro throughput_days_counted(days_enrolled, record_key) -%}
+    {{ days_enrolled }} as days_enrolled,
+    count(*) as exits,
+    sum({{ record_key }}) as record_key_sum
+{%- endmacro %}
+
+{#- Genomströmningstid per `keys` of `counted` (rows of throughput_days_counted, a relation
+    or parenthesised query): the number of exits with a known duration and its cell key
+    (their record keys summed modulo key_range), and mean and median months enrolled. The
+    median is read off the running count: the middle duration, or for an even count the
+    mean of the two middle ones (as DuckDB's median). -#}
+{% macro throughput_measures(counted, keys) -%}
+    {%- set known = 'filter (where days_enrolled is not null)' -%}
+    select
+        {{ keys | join(', ') }},
+        coalesce(cast(sum(exits) {{ known }} as bigint), 0) as throughput_exits,
+        {{ cell_key('sum(record_key_sum) ' ~ known) }} as throughput_exits_cell_key,
+        {{ months_from_days(
+            'sum(days_enrolled * exits) ' ~ known ~ ' / sum(exits) ' ~ known
+        ) }} as mean_months,
+        {{ months_from_days(
+            '(min(days_enrolled) filter (where exits_up_to >= (known_exits + 1) // 2)'
+            ~ ' + min(days_enrolled) filter (where exits_up_to >= known_exits // 2 + 1)) / 2'
+        ) }} as median_months
+    from (
+        select
+            *,
+            -- Durations ascend with nulls last, so a known one's running count is its rank.
+            sum(exits) over (
+                partition by {{ keys | join(', ') }} order by days_enrolled
+            ) as exits_up_to,
+            sum(exits) filter (where days_enrolled is not null) over (
+                partition by {{ keys | join(', ') }}
+            ) as known_exits
+        from {{ counted }} as counted
+    ) as running
+    group by {{ keys | join(', ') }}
 {%- endmacro %}
 
 {#- A ledger cost counts for an insats when it is booked on the insats' configured project;

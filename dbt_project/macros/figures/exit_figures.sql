@@ -82,18 +82,21 @@
     throughput_window_start), straight from the episodes: used by marts.period_summary() and
     stated_figure_checks; marts.throughput_times applies the same macros per window. -#}
 {% macro throughput_figures(requests, episodes) -%}
-    select
-        requests.request_id,
-        {{ throughput_measures('episodes.days_enrolled', 'episodes.record_key') }}
-    from {{ requests }} as requests
-    inner join {{ episodes }} as episodes
-        on
-            {{ in_requested_group('requests', 'episodes') }}
-            and not episodes.is_dropout
-            and episodes.exit_date between {{
-                throughput_window_start('requests.period_start', 'requests.period_end')
-            }} and requests.period_end
-    group by requests.request_id
+    {%- set counted -%}
+        select
+            requests.request_id,
+            {{ throughput_days_counted('episodes.days_enrolled', 'episodes.record_key') }}
+        from {{ requests }} as requests
+        inner join {{ episodes }} as episodes
+            on
+                {{ in_requested_group('requests', 'episodes') }}
+                and not episodes.is_dropout
+                and episodes.exit_date between {{
+                    throughput_window_start('requests.period_start', 'requests.period_end')
+                }} and requests.period_end
+        group by requests.request_id, episodes.days_enrolled
+    {%- endset -%}
+    {{ throughput_measures('(' ~ counted ~ ')', ['request_id']) }}
 {%- endmacro %}
 
 {#- Exits (avslut) per exit reason in any periods, straight from the episodes; a missing

@@ -36,21 +36,27 @@
         where episodes.exit_date is not null and not episodes.is_dropout
     ),
 
-    window_figures as (
+    days_counted as (
         select
             coalesce(insats, 'Alla insatser') as insats,
             coalesce({{ group_column }}, '{{ all_groups }}') as {{ group_column }},
             window_start,
             window_end,
-            {{ throughput_measures('days_enrolled', 'record_key') }}
+            {{ throughput_days_counted('days_enrolled', 'record_key') }}
         from exits_in_windows
         -- sqlfluff's duckdb dialect cannot parse grouping sets (DuckDB runs them): hence noqa.
         group by grouping sets (  -- noqa: PRS
-            (insats, {{ group_column }}, window_start, window_end),
-            (insats, window_start, window_end),
-            ({{ group_column }}, window_start, window_end),
-            (window_start, window_end)
+            (insats, {{ group_column }}, window_start, window_end, days_enrolled),
+            (insats, window_start, window_end, days_enrolled),
+            ({{ group_column }}, window_start, window_end, days_enrolled),
+            (window_start, window_end, days_enrolled)
         )
+    ),
+
+    window_figures as (
+        {{ throughput_measures(
+            'days_counted', ['insats', group_column, 'window_start', 'window_end']
+        ) }}
     )
 
     select
