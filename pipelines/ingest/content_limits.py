@@ -15,8 +15,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from pipelines.ingest.landing import LandedFile, UnreadableFileError, safe_name
+from pipelines.ingest.file_bytes import Content
+from pipelines.ingest.landing import LandedFile, safe_name
 from pipelines.ingest.limits import Limits, exceeded
+from pipelines.ingest.unreadable import UnreadableFileError
 
 WIDE_BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -36,7 +38,7 @@ REFERENCE = re.compile(rb"(?:^|\s)(?:r|ref)\s*=\s*[\"']([^\"']*)[\"']")
 CELL_REFERENCE = re.compile(rb"([A-Za-z]{0,4})(\d{0,9})$")
 
 
-def wide_encoding(content: bytes) -> tuple[str, str, str] | None:
+def wide_encoding(content: Content) -> tuple[str, str, str] | None:
     """(encoding, how it shows in Swedish, in English) of a UTF-16/32 text, else None."""
     for bom, name in WIDE_BOMS:
         if content.startswith(bom):
@@ -52,7 +54,7 @@ def wide_encoding(content: bytes) -> tuple[str, str, str] | None:
     return None
 
 
-def check_encoding(content: bytes) -> None:
+def check_encoding(content: Content) -> None:
     """A wide-encoded text file gets its true reason, not "binary data"."""
     wide = wide_encoding(content)
     if wide:
@@ -63,7 +65,7 @@ def check_encoding(content: bytes) -> None:
         )
 
 
-def _long_line(content: bytes, limit: int) -> tuple[int, int] | None:
+def _long_line(content: Content, limit: int) -> tuple[int, int] | None:
     """(line number, length) of the first line longer than `limit` bytes, else None.
 
     One `find` per line, each bounded by the limit, so a file is scanned in linear time.
@@ -79,7 +81,7 @@ def _long_line(content: bytes, limit: int) -> tuple[int, int] | None:
     return None
 
 
-def check_text(content: bytes, limits: Limits) -> None:
+def check_text(content: Content, limits: Limits) -> None:
     """Encoding, header column count and line length, measured on the bytes."""
     check_encoding(content)
     end = len(content)
@@ -260,6 +262,6 @@ def check_content(landed: LandedFile, limits: Limits) -> None:
     """Every limit of the file's format, before its reader runs."""
     suffix = landed.path.suffix.lower()
     if suffix == ".xlsx":
-        check_workbook(landed.content, limits)
+        check_workbook(bytes(landed.content), limits)
     elif suffix in (".csv", ".txt"):
         check_text(landed.content, limits)

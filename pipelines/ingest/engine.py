@@ -20,7 +20,6 @@ from pipelines.ingest.landing import (
     FILE_PATTERNS,
     LandedFile,
     LandingEntry,
-    UnreadableFileError,
     kind_of,
     safe_name,
     scan_folder,
@@ -33,6 +32,7 @@ from pipelines.ingest.registry import RowCounts, log_delivery, register, registe
 from pipelines.ingest.schema import ensure_raw_schema
 from pipelines.ingest.sources import LOADERS
 from pipelines.ingest.staging import copy_staged, release_staging, staging
+from pipelines.ingest.unreadable import UnreadableFileError
 from pipelines.settings import load_settings
 
 
@@ -226,7 +226,11 @@ def _handle(
     seen before under the same name."""
     if entry.is_settling:
         return _waiting(entry)
-    outcome = ingest_file(con, cursor, landing, open_landed(entry, limits), key, limits)
+    landed = open_landed(entry, limits)
+    try:
+        outcome = ingest_file(con, cursor, landing, landed, key, limits)
+    finally:
+        landed.close()
     if not outcome.seen_again:
         log_delivery(
             con, run_id, outcome.file_id, outcome.file_name, outcome.status, outcome.reason

@@ -14,15 +14,16 @@ import os
 import stat
 from pathlib import Path
 
+from pipelines.ingest.file_bytes import Content, LandedBytes
 from pipelines.ingest.landing import (
     LandedFile,
     LandingEntry,
-    UnreadableFileError,
     classify,
     has_unsafe_characters,
     safe_name,
 )
 from pipelines.ingest.limits import Limits, exceeded
+from pipelines.ingest.unreadable import UnreadableFileError
 
 OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 NOT_A_FILE = {
@@ -45,7 +46,7 @@ def _not_a_file(mode: int) -> UnreadableFileError:
     )
 
 
-def _too_big(size: int | str, limits: Limits) -> UnreadableFileError:
+def _too_big(size: int, limits: Limits) -> UnreadableFileError:
     return exceeded("filens storlek (byte)", "the file size (bytes)", size, limits.max_file_bytes)
 
 
@@ -92,8 +93,9 @@ def content_hash(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _read_regular(entry: LandingEntry, limits: Limits) -> bytes:
-    """The bytes of a regular file, opened without following links or blocking."""
+def _open_regular(entry: LandingEntry, limits: Limits) -> LandedBytes:
+    """The bytes of a regular file (read as used), opened without following links or
+    blocking; the file stays open until the landed file is closed."""
     try:
         descriptor = os.open(entry.path, OPEN_FLAGS)
     except OSError as error:
@@ -103,28 +105,28 @@ def _read_regular(entry: LandingEntry, limits: Limits) -> bytes:
             f"filen kunde inte öppnas ({error.strerror})",
             f"the file could not be opened ({error.strerror})",
         ) from None
-    with os.fdopen(descriptor, "rb") as handle:
-        problem = entry_problem(entry.path.name, os.fstat(descriptor), limits)
-        if problem:
-            raise problem
-        content = handle.read(limits.max_file_bytes + 1)
-    if len(content) > limits.max_file_bytes:
-        raise _too_big(f"> {limits.max_file_bytes}", limits)  # grew while read
-    return content
+    handle = os.fdopen(descriptor, "rb")
+    info = os.fstat(descriptor)
+    problem = entry_problem(entry.path.name, info, limits)
+    if problem:
+        handle.close()
+        raise problem
+    return LandedBytes(handle, info.st_size)
 
 
 def open_landed(entry: LandingEntry, limits: Limits) -> LandedFile:
-    """A landed entry classified by name and, only if it is a plain file, read once."""
+    """A landed entry classified by name and, only if it is a plain file, opened (its bytes
+    are read as they are used: `file_bytes`; close the landed file once handled)."""
     path, naming = entry.path, None
     try:
         kind, organisation, extraction_date = classify(path)
     except UnreadableFileError as problem:
         kind, organisation, extraction_date, naming = None, None, None, problem
     problem = entry_problem(path.name, entry.info, limits)
-    content = b""
+    content: Content = b""
     if problem is None:
         try:
-            content = _read_regular(entry, limits)
+            content = _open_regular(entry, limits)
         except UnreadableFileError as unreadable:
             problem = unreadable
     folder = path.parent.name

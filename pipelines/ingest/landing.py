@@ -9,7 +9,6 @@ upload in progress) and files changed less than `settle_seconds` ago are left fo
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import stat
@@ -19,7 +18,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from pipelines.ingest.file_bytes import Content, content_sha256
 from pipelines.ingest.pseudonym import redact_text
+from pipelines.ingest.unreadable import UnreadableFileError
 
 # source kind -> (landing folder, file-name pattern with groups `organisation` and `date`)
 FILE_PATTERNS: dict[str, tuple[str, re.Pattern[str]]] = {
@@ -54,20 +55,6 @@ PART_SUFFIX = ".part"  # an upload in progress: never read, never quarantined
 UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
 
 
-class UnreadableFileError(Exception):
-    """A file that cannot be loaded at all; the message is the user-facing reason.
-
-    The message must never contain file content (it could hold a personnummer). `action`
-    (Swedish, English) replaces the usual "fix the file and deliver it again".
-    """
-
-    def __init__(self, swedish: str, english: str, action: tuple[str, str] | None = None) -> None:
-        super().__init__(f"{swedish} / {english}")
-        self.swedish = swedish
-        self.english = english
-        self.action = action
-
-
 def has_unsafe_characters(name: str) -> bool:
     return any(unicodedata.category(char) in UNSAFE_CATEGORIES for char in name)
 
@@ -97,7 +84,7 @@ class LandedFile:
     source_kind: str | None
     organisation: str | None
     extraction_date: dt.date | None
-    content: bytes
+    content: Content
     problem: UnreadableFileError | None = None
     identity: str | None = None
 
@@ -109,7 +96,12 @@ class LandedFile:
     @cached_property
     def file_id(self) -> str:
         """The content's sha256, hashed once: a file staged in parts names it in every part."""
-        return self.identity or hashlib.sha256(self.content).hexdigest()
+        return self.identity or content_sha256(self.content)
+
+    def close(self) -> None:
+        """Close the file its content is read from (`file_bytes`), once it is handled."""
+        if not isinstance(self.content, bytes):
+            self.content.close()
 
 
 def _extraction_date(kind: str, match: re.Match[str]) -> dt.date:

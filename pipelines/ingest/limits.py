@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from pipelines.ingest.insats_config import ConfigError
-from pipelines.ingest.landing import UnreadableFileError
+from pipelines.ingest.unreadable import UnreadableFileError
 
 DEFAULTS_FILE = Path(__file__).with_name("limits.yml")
 SHARES = ("min_loaded_share", "min_row_ratio")

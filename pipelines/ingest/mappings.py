@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from pipelines.ingest.landing import UnreadableFileError
+from pipelines.ingest.unreadable import UnreadableFileError
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
 REGISTERS_DIR = MAPPINGS_DIR / "registers"

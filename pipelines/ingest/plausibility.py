@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.ingest.landing import LandedFile, UnreadableFileError
+from pipelines.ingest.landing import LandedFile
 from pipelines.ingest.limits import Limits
 from pipelines.ingest.registry import ALWAYS_CURRENT_KINDS, RowCounts, current_snapshot
+from pipelines.ingest.unreadable import UnreadableFileError
 
 HELD = "misstänkt ofullständig leverans"
 ACCEPT_ACTION = (

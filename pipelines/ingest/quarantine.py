@@ -11,7 +11,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from pipelines.ingest.landing import LandedFile, UnreadableFileError, UnsafeLandingError
+from pipelines.ingest.landing import LandedFile, UnsafeLandingError
+from pipelines.ingest.unreadable import UnreadableFileError
 
 DEFAULT_ACTION = (
     "rätta filen och lägg den i landningsmappen igen",

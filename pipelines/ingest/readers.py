@@ -22,16 +22,17 @@ import python_calamine
 from fsspec.implementations.memory import MemoryFileSystem
 
 from pipelines.ingest.content_limits import check_encoding, not_a_workbook
-from pipelines.ingest.landing import UnreadableFileError
+from pipelines.ingest.file_bytes import Content
 from pipelines.ingest.table_load import literal
+from pipelines.ingest.unreadable import UnreadableFileError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
-DECODE_CHUNK = 1 << 24
+DECODE_CHUNK = 1 << 22
 OTHER_DELIMITERS = {";": ("semikolon", "semicolon"), ",": ("komma", "comma"), "\t": ("tab", "tab")}
 
 
-def _first_non_utf8(content: bytes, start: int) -> int | None:
+def _first_non_utf8(content: Content, start: int) -> int | None:
     """Offset of the first byte that is not UTF-8, decoded a chunk at a time (a national
     kind F file is 1 GB: decoding it at once held a second copy of it)."""
     position, size = start, len(content)
@@ -48,7 +49,7 @@ def _first_non_utf8(content: bytes, start: int) -> int | None:
     return None
 
 
-def text_encoding(content: bytes) -> tuple[int, str]:
+def text_encoding(content: Content) -> tuple[int, str]:
     """Where a file's text starts and its encoding: UTF-8 after a BOM, else strict UTF-8,
     else Windows-1252. Checked without decoding the whole file."""
     if not content or content.isspace():
@@ -135,7 +136,7 @@ def _check_delimiter(headers: list[str], delimiter: str) -> None:
             )
 
 
-def _trailer_start(content: bytes, prefix: bytes) -> tuple[int, list[bytes]]:
+def _trailer_start(content: Content, prefix: bytes) -> tuple[int, list[bytes]]:
     """Where the trailer of a text begins and its lines: the last lines starting with
     `prefix` (blank lines among them ignored). Only trailing lines: such a line among the
     rows is a row. Found from the end, without copying the file."""
@@ -152,14 +153,14 @@ def _trailer_start(content: bytes, prefix: bytes) -> tuple[int, list[bytes]]:
         body_end = line_start
 
 
-def trailer_lines(content: bytes, prefix: str) -> list[str]:
+def trailer_lines(content: Content, prefix: str) -> list[str]:
     """The trailer of a delivered text file (see `_trailer_start`)."""
     _, encoding = text_encoding(content)
     lines = _trailer_start(content, prefix.encode(encoding))[1]
     return [line.decode(encoding) for line in lines]
 
 
-def _record_end(content: bytes, start: int, at_least: int, end: int) -> int:
+def _record_end(content: Content, start: int, at_least: int, end: int) -> int:
     """Just past the first line break at or after `at_least` (before `end`) that ends a
     record: outside quotes, i.e. after an even number of quote marks since `start`. A
     quoted field may hold line breaks; an escaped quote is two marks. Quote and line break
@@ -173,7 +174,7 @@ def _record_end(content: bytes, start: int, at_least: int, end: int) -> int:
     return end
 
 
-def _spans(content: bytes, start: int, end: int, part_bytes: int | None) -> list[tuple[int, int]]:
+def _spans(content: Content, start: int, end: int, part_bytes: int | None) -> list[tuple[int, int]]:
     """The header line's span, then the rows' in parts of about `part_bytes` (one if None)."""
     header_end = _record_end(content, start, start, end)
     spans, position = [(start, header_end)], header_end
@@ -229,7 +230,7 @@ def _read_part(
 
 def stage_csv_parts(
     con: duckdb.DuckDBPyConnection,
-    content: bytes,
+    content: Content,
     table: str,
     delimiter: str,
     trailer: str | None,
@@ -265,7 +266,7 @@ def stage_csv_parts(
 
 def stage_csv(
     con: duckdb.DuckDBPyConnection,
-    content: bytes,
+    content: Content,
     table: str,
     delimiter: str,
     trailer: str | None = None,
@@ -316,10 +317,10 @@ def _sheet_rows(content: bytes, sheet: str) -> list[list[object]]:
 
 
 def stage_sheet(
-    con: duckdb.DuckDBPyConnection, content: bytes, sheet: str, table: str
+    con: duckdb.DuckDBPyConnection, content: Content, sheet: str, table: str
 ) -> list[str]:
     """Load one xlsx sheet into temp table `table`; returns the delivered headings."""
-    rows = _sheet_rows(content, sheet)
+    rows = _sheet_rows(bytes(content), sheet)
     if not rows:
         raise UnreadableFileError(f"bladet '{sheet}' är tomt", f"sheet '{sheet}' is empty")
     headers = _unique_headers(rows[0])

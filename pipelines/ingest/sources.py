@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from pipelines.ingest.consent import has_consent_sql
 from pipelines.ingest.income_support import record_extract, summarise_dropped
-from pipelines.ingest.landing import LandedFile, UnreadableFileError
+from pipelines.ingest.landing import LandedFile
 from pipelines.ingest.mappings import Mapping, load_mapping, load_register_mapping, source_mapping
 from pipelines.ingest.personnummer_sql import whole_years_sql
 from pipelines.ingest.readers import drop_stage, stage_csv, stage_csv_parts, stage_sheet
@@ -27,6 +27,7 @@ from pipelines.ingest.table_load import (
     quote,
     stage_rows,
 )
+from pipelines.ingest.unreadable import UnreadableFileError
 from pipelines.ingest.values_sql import Field
 
 Loader = Callable[[Staging, LandedFile, bytes], RowCounts]

@@ -16,9 +16,10 @@ import pytest
 
 from pipelines.ingest.content_limits import check_workbook
 from pipelines.ingest.engine import ingest
-from pipelines.ingest.landing import LANDING_FOLDERS, UnreadableFileError, landed_files
+from pipelines.ingest.landing import LANDING_FOLDERS, landed_files
 from pipelines.ingest.limits import load_limits
 from pipelines.ingest.pseudonym import REDACTED
+from pipelines.ingest.unreadable import UnreadableFileError
 from pipelines.settings import Settings
 from tests.ingest import hostile
 from tests.ingest.fixtures import PERSONS, gwa_rows, write_csv, write_landing

@@ -131,6 +131,7 @@ def test_a_staging_database_holds_no_personnummer(tmp_path: Path) -> None:
                 with staging(cursor, 1 << 30, TINY_PARTS) as staged:
                     LOADERS[landed.source_kind](staged, landed, KEY)
                     scanned += _count_leaks(con, staged.database, leaks)
+                landed.close()
         assert scanned > 50  # text columns scanned
         databases = [
             path for path in staging_files(tmp_path / "w.duckdb") if path.suffix == ".duckdb"

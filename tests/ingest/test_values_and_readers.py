@@ -8,9 +8,10 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from pipelines.ingest.landing import UnreadableFileError, classify
+from pipelines.ingest.landing import classify
 from pipelines.ingest.mappings import load_mapping, load_register_mapping
 from pipelines.ingest.readers import _cell_text, decode
+from pipelines.ingest.unreadable import UnreadableFileError
 from pipelines.ingest.values_sql import Field, typed_value_sql
 
 
