@@ -18,7 +18,7 @@ import great_expectations.expectations as gxe
 import pandas as pd
 from great_expectations.expectations.row_conditions import Column
 
-from expectations.declarations import SuiteDeclaration
+from expectations.declarations import SuiteDeclaration, literal
 from expectations.run_context import QualityRun
 
 Batch = tuple[pd.DataFrame, gx.ExpectationSuite]
@@ -42,16 +42,21 @@ def shares_batch(
     """One expectation per verdict: its rows pass in at least the threshold's share.
 
     Verdicts come from the rows, plus the declared ones, so a rule with nothing to check
-    still reports (and passes).
+    still reports (and passes). The verdict of each row reaches pandas as a category code,
+    never as a string: at 1 000 000 participants quality_validity has 19 million rows, and
+    their verdict names as Python strings took the run's process over 3 GB.
     """
+    rows = f"from {declaration.table} where {declaration.scope_sql}"
+    thresholds = dict(
+        con.sql(f"select expectation, any_value(threshold) {rows} group by expectation").fetchall()
+    )
+    names = sorted(set(thresholds) | set(declaration.parameters.get("expectations", ())))
     index = "".join(f", {column}" for column in declaration.index_columns)
     frame = con.sql(
-        f"select expectation, threshold, is_passing{index} from {declaration.table} "
-        f"where {declaration.scope_sql}"
+        f"select list_position([{', '.join(literal(name) for name in names)}], expectation) - 1 "
+        f"as expectation, is_passing{index} {rows}"
     ).df()
-    thresholds = frame.groupby("expectation")["threshold"].first().to_dict()
-    names = sorted(set(thresholds) | set(declaration.parameters.get("expectations", ())))
-    frame = frame.drop(columns="threshold").astype({"expectation": "category"})
+    frame["expectation"] = pd.Categorical.from_codes(frame["expectation"], categories=names)
     suite = gx.ExpectationSuite(name=declaration.suite)
     for name in names:
         threshold = float(thresholds.get(name, 1.0))

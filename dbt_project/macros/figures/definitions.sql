@@ -226,7 +226,7 @@
                 and intervals.start_date <= requests.period_end
                 and intervals.end_date >= requests.period_start
         group by requests.request_id, intervals.person_key, requests.unit
-        having requests.unit = 'Alla enheter' or list_contains(list(intervals.project_unit), requests.unit)
+        having requests.unit = 'Alla enheter' or bool_or(intervals.project_unit = requests.unit)
     ) as persons
     group by persons.request_id
 {%- endmacro %}
