@@ -68,17 +68,21 @@ def check_encoding(content: Content) -> None:
 def _long_line(content: Content, limit: int) -> tuple[int, int] | None:
     """(line number, length) of the first line longer than `limit` bytes, else None.
 
-    One `find` per line, each bounded by the limit, so a file is scanned in linear time.
+    Measured a chunk at a time, its lines split and measured in C: a national kind F
+    extract has 40 million lines, and a `find` per line cost minutes of Python. A line
+    still open at a chunk's end carries its length into the next.
     """
     newline = b"\n" if b"\n" in content else b"\r"  # LF and CRLF files, or CR-only
-    start, line, size = 0, 1, len(content)
-    while size - start > limit:
-        end = content.find(newline, start, start + limit + 1)
-        if end < 0:
-            stop = content.find(newline, start)
-            return line, (size if stop < 0 else stop) - start
-        start, line = end + 1, line + 1
-    return None
+    line, carried = 1, 0  # the open line's number and its length before this chunk
+    for start in range(0, len(content), SCAN_CHUNK):
+        pieces = content[start : start + SCAN_CHUNK].split(newline)
+        ended = [carried + len(pieces[0]), *map(len, pieces[1:-1])]
+        if len(pieces) > 1 and max(ended) > limit:
+            index = next(index for index, length in enumerate(ended) if length > limit)
+            return line + index, ended[index]
+        carried = len(pieces[-1]) + (carried if len(pieces) == 1 else 0)
+        line += len(pieces) - 1
+    return (line, carried) if carried > limit else None
 
 
 def check_text(content: Content, limits: Limits) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.ingest.content_limits import check_text
+from pipelines.ingest.content_limits import SCAN_CHUNK, check_text
 from pipelines.ingest.file_bytes import LandedBytes
 from pipelines.ingest.file_safety import open_landed
 from pipelines.ingest.landing import scan_folder
@@ -59,6 +59,24 @@ def test_the_readers_read_a_landed_file_as_its_bytes(tmp_path: Path) -> None:
         content = _landed_bytes(tmp_path / f"{encoding}.csv", data)
         assert text_encoding(content) == text_encoding(data)
         assert trailer_lines(content, "#S") == trailer_lines(data, "#S") == ["#S: 40"]
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_a_long_line_is_found_across_chunks(tmp_path: Path, ending: bytes) -> None:
+    """Lines are measured a chunk at a time: a line crossing chunks counts whole."""
+    limits = load_limits(tmp_path / "absent.yml")
+    short_lines = SCAN_CHUNK // len(b"a;b" + ending) - 2
+    head = (b"a;b" + ending) * short_lines
+    long_line = b"c;" + b"x" * limits.max_line_bytes
+    for tail, length in (
+        (long_line + ending + b"d;e" + ending, len(long_line + ending) - 1),
+        (long_line, len(long_line)),
+    ):
+        content = _landed_bytes(tmp_path / "long.csv", head + tail)
+        with pytest.raises(UnreadableFileError, match=f"rad {short_lines + 1}") as raised:
+            check_text(content, limits)
+        assert f"{length}" in str(raised.value).replace(" ", "")
+    check_text(_landed_bytes(tmp_path / "fine.csv", head * 3), limits)
 
 
 def test_a_file_that_shrinks_while_read_is_unreadable(tmp_path: Path) -> None:
