@@ -25,13 +25,18 @@ EXTRACTED = dt.date(2024, 6, 1)
 
 
 def derive(values: list[tuple[str | None, str | None]], empty_means_protected: bool = False):
+    """The derived columns of each value, in the order given (rows keep their row_number)."""
     con = duckdb.connect()
-    con.execute("CREATE TABLE src (personnummer VARCHAR, protected_identity VARCHAR)")
-    con.executemany("INSERT INTO src VALUES (?, ?)", values)
+    con.execute(
+        "CREATE TABLE src (row_number INTEGER, personnummer VARCHAR, protected_identity VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO src VALUES (?, ?, ?)", [(n, *value) for n, value in enumerate(values)]
+    )
     sql = personnummer_select("src", EXTRACTED, empty_means_protected=empty_means_protected)
     cursor = con.execute(
         f"SELECT person_id, is_protected_identity, is_coordination_number, birth_year, "
-        f"pnr_gender, personnummer__problem FROM ({sql})",
+        f"pnr_gender, personnummer__problem FROM ({sql}) ORDER BY row_number",
         hmac_pads(KEY),
     )
     return cursor.fetchall()
@@ -92,6 +97,31 @@ def test_protected_identity_is_never_linked() -> None:
     pnr = samordningsnummer(dt.date(1985, 3, 4), 12, male=True)
     rows = derive([(pnr, "J"), ("", "J"), ("", None)], empty_means_protected=True)
     assert rows == [(None, True, None, None, None, None)] * 3
+
+
+def test_every_row_keeps_its_own_derivation_when_identities_repeat() -> None:
+    """Derived once per distinct value and joined back: a missing value or flag is an
+    identity too, and no row is lost or doubled."""
+    pnr = samordningsnummer(dt.date(1985, 3, 4), 12, male=True)
+    values = [(pnr, None), (None, None), (pnr, None), (None, "J"), (None, None), (pnr, "J")]
+    rows = derive(values)
+    expected = hmac.new(KEY, pnr.encode(), hashlib.sha256).hexdigest()
+    assert [(row[0], row[1]) for row in rows] == [
+        (expected, False),
+        (None, False),
+        (expected, False),
+        (None, True),
+        (None, False),
+        (None, True),
+    ]
+    assert [row[5] for row in rows] == [
+        None,
+        "personnummer saknas",
+        None,
+        None,
+        "personnummer saknas",
+        None,
+    ]
 
 
 def test_age_in_whole_years() -> None:
