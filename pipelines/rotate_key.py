@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -253,6 +255,19 @@ def _rewrite(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return updated
 
 
+@contextmanager
+def never_spilling(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """No temp directory while the deliveries are staged: they hold personnummer, which
+    must never reach a temp file (over the memory limit DuckDB fails instead, and the
+    rotation changes nothing). The rewrite after it holds only pseudonyms and may spill."""
+    [(previous,)] = con.execute("select current_setting('temp_directory')").fetchall()
+    con.execute("set temp_directory = ''")
+    try:
+        yield
+    finally:
+        con.execute("set temp_directory = $previous", {"previous": previous})
+
+
 def rotate(
     con: duckdb.DuckDBPyConnection, landing: Path, old_key: bytes, new_key: bytes
 ) -> Rotation | None:
@@ -263,7 +278,8 @@ def rotate(
     if not _check_keys(con, old_key, new_key):
         return None
     deliveries = retained_deliveries(con, landing)
-    _collect_pairs(con, deliveries, old_key, new_key)
+    with never_spilling(con):
+        _collect_pairs(con, deliveries, old_key, new_key)
     counts = dict(con.execute(f"select kind, count(*) from {PAIRS} group by kind").fetchall())
     con.execute("begin transaction")
     try:

@@ -117,3 +117,18 @@ def test_rotated_warehouse_links_persons_as_a_fresh_build(
     # Only H-1 changed between the deliveries: the rotation recorded no change of its own.
     closed = [row[2] for row in rotated["snapshot"] if not row[4]]
     assert closed == ["H-1"]
+
+
+def test_staged_deliveries_never_spill_but_the_rewrite_may(tmp_path: Path) -> None:
+    """Staging holds personnummer: over the memory limit it fails instead of writing a temp
+    file. Afterwards (the rewrite holds pseudonyms only) spilling is allowed again."""
+    con = duckdb.connect(str(tmp_path / "work.duckdb"), config={"memory_limit": "64MB"})
+    staged = (
+        "create or replace temp table staged as select md5(range::varchar) as personnummer "
+        "from range(3000000) order by personnummer"
+    )
+    with rotate_key.never_spilling(con), pytest.raises(duckdb.OutOfMemoryException):
+        con.execute(staged)
+    assert not list(tmp_path.glob("work.duckdb.tmp/*"))
+    con.execute(staged)
+    assert con.execute("select count(*) from staged").fetchone() == (3000000,)
