@@ -115,7 +115,7 @@ def test_duckdb_memory_limit_and_threads_come_from_the_configuration(
     assert (row["memory_limit"], int(row["threads"])) == (limit, 1)
 
 
-def test_dbt_builds_as_many_models_at_once_as_configured(
+def test_dbt_builds_as_many_models_at_once_as_configured_and_writes_no_json(
     finsam_env: Settings, monkeypatch, tmp_path: Path
 ) -> None:
     """FINSAM_DBT_THREADS reaches the nightly `dbt build` through the resource (its models
@@ -132,6 +132,10 @@ def test_dbt_builds_as_many_models_at_once_as_configured(
     )
     assert built.returncode == 0, built.stdout[-2000:]
     assert "Concurrency: 1 threads" in built.stdout
+    # Nothing reads the build folder's manifest, results or statements: writing them is time.
+    written = {path.name for path in (tmp_path / "target").iterdir()}
+    assert not written & {"manifest.json", "run_results.json"}, written
+    assert "[debug]" not in (tmp_path / "target" / "dbt.log").read_text(encoding="utf-8")
 
 
 def test_build_folders_left_by_killed_runs_are_removed(tmp_path: Path) -> None:

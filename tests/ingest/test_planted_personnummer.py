@@ -37,6 +37,7 @@ from pipelines.ingest.schema import DATA_TABLES
 from pipelines.report.__main__ import main as report_main
 from pipelines.settings import Settings
 from tests.ingest.fixtures import forms, samordningsnummer, write_csv, write_xlsx
+from tests.recovery.runs import dagster_instance
 
 REPO = Path(__file__).resolve().parents[2]
 DELIVERED = "20241116"
@@ -252,7 +253,7 @@ def test_planted_personnummer_never_leave_the_landing(
     dagster_home = finsam_env.warehouse.parent / "dagster_home"
     dagster_home.mkdir()
     shutil.copy(REPO / "pipelines" / "dagster.yaml", dagster_home)  # as `make` sets it up
-    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+    with dagster_instance(dagster_home) as instance:
         result = (
             defs()
             .resolve_job_def("nightly")

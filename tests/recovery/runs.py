@@ -14,9 +14,12 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import dagster as dg
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT_SECONDS = 600
@@ -51,6 +54,23 @@ def child_environment(root: Path, key: str) -> dict[str, str]:
         "TMPDIR": str(root / "tmp"),
         "PYTHONUNBUFFERED": "1",
     }
+
+
+@contextmanager
+def dagster_instance(dagster_home: Path) -> Iterator[dg.DagsterInstance]:
+    """The Dagster instance a run with this DAGSTER_HOME writes to: its dagster.yaml places
+    the event log by DAGSTER_HOME, so the variable is set while the instance is created."""
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    try:
+        instance = dg.DagsterInstance.get()
+    finally:
+        if previous is None:
+            del os.environ["DAGSTER_HOME"]
+        else:
+            os.environ["DAGSTER_HOME"] = previous
+    with instance:
+        yield instance
 
 
 @dataclass

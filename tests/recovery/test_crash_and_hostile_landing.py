@@ -27,7 +27,13 @@ from tests.conftest import DEMO_PARTICIPANTS, DEMO_SEED, DemoRun
 from tests.ingest import hostile
 from tests.ingest.fixtures import gwa_rows, write_csv
 from tests.ingest.test_landing_safety import plant_hostile
-from tests.recovery.runs import ChildRun, child_environment, run_pipeline, step_started
+from tests.recovery.runs import (
+    ChildRun,
+    child_environment,
+    dagster_instance,
+    run_pipeline,
+    step_started,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -51,11 +57,8 @@ class CrashSequence:
 
 
 def _run_statuses(dagster_home: Path) -> list[str]:
-    instance = dg.DagsterInstance.from_config(str(dagster_home))
-    try:
+    with dagster_instance(dagster_home) as instance:
         return sorted(run.status.value for run in instance.get_runs())
-    finally:
-        instance.dispose()
 
 
 def _land(root: Path, name: str, organisation_case: str) -> Path:
@@ -69,12 +72,9 @@ def _evaluate_sensor(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> li
     for name, value in env.items():
         if name.startswith("FINSAM_"):
             monkeypatch.setenv(name, value)
-    instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
-    try:
+    with dagster_instance(Path(env["DAGSTER_HOME"])) as instance:
         context = dg.build_sensor_context(instance=instance, resources=resource_defs())
         result = landing_sensor.evaluate_tick(context)
-    finally:
-        instance.dispose()
     return list(result.run_requests or [])
 
 
@@ -151,15 +151,12 @@ def test_nothing_is_left_behind(crash_sequence: CrashSequence) -> None:
     root = crash_sequence.root
     assert not (root / ".warehouse.duckdb.publishing").exists()
     assert list((root / "tmp").iterdir()) == []
-    instance = dg.DagsterInstance.from_config(crash_sequence.env["DAGSTER_HOME"])
-    try:
+    with dagster_instance(Path(crash_sequence.env["DAGSTER_HOME"])) as instance:
         in_progress = instance.get_runs(
             filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED])
         )
         assert list(in_progress) == []
         assert not instance.event_log_storage.get_concurrency_run_ids()
-    finally:
-        instance.dispose()
 
 
 def test_files_landing_during_a_run_or_with_old_times_reach_the_warehouse(

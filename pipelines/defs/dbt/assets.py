@@ -53,9 +53,17 @@ def profile_vars(work_db: WorkDatabase) -> list[str]:
 
 
 def build_command(work_db: WorkDatabase, selection: BuildSelection) -> list[str]:
-    """`dbt build` with the work database's vars and dbt threads, leaving out what is current."""
+    """`dbt build` with the work database's vars and dbt threads, leaving out what is current.
+
+    Less written that nobody reads (measured at 1 000 participants): the manifest.json and
+    run_results.json of a build folder removed at the end of the step (dagster-dbt reads the
+    events dbt prints), 0.4 s of dbt's start-up; and every SQL statement in the folder's
+    dbt.log, 0.9 s (a failed model's SQL stays in the folder's compiled/ and run/).
+    """
     exclude = ["--exclude", " ".join(selection.excluded)] if selection.excluded else []
-    return ["build", *profile_vars(work_db), "--threads", str(work_db.dbt_threads), *exclude]
+    threads = ["--threads", str(work_db.dbt_threads)]
+    quieter = ["--no-write-json", "--log-level-file", "info"]
+    return ["build", *quieter, *profile_vars(work_db), *threads, *exclude]
 
 
 @dbt_assets(
