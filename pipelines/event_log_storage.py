@@ -113,8 +113,9 @@ class BatchedSqliteEventLogStorage(SqliteEventLogStorage):
                 for event in events:
                     self.store_event(event)
             finally:
-                self._batch_owner = None
-        self._batch_stack, self._batch_connections = None, {}
+                # The stack still holds the connections: it commits (or rolls back) and
+                # closes them when the `with` ends.
+                self._batch_owner, self._batch_stack, self._batch_connections = None, None, {}
 
     def dispose(self) -> None:
         for engine in self._engines.values():
