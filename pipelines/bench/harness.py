@@ -69,7 +69,7 @@ def summarise_runs(runs: Sequence[dict]) -> dict[str, object]:
     for key in ("peak_rss_bytes", "peak_memory_bytes"):
         summary[key] = max(run[key] for run in runs)
     median_run = sorted(runs, key=lambda run: run["total_seconds"])[len(runs) // 2]
-    for key in ("dbt_slowest_models", "dbt_selection"):
+    for key in ("dbt_slowest_models", "dbt_slowest_tests", "dbt_selection"):
         if key in median_run:
             summary[key] = median_run[key]
     return summary

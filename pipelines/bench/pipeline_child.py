@@ -53,6 +53,17 @@ def _dbt_node_seconds(
     return nodes
 
 
+def _dbt_test_seconds(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Each dbt test run in the run (a check of its model's asset): dbt's own time for it."""
+    tests = {}
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.dagster_event.event_specific_data
+        duration = evaluation.metadata.get(DBT_DURATION_KEY)
+        if duration is not None:
+            tests[evaluation.check_name] = float(duration.value)
+    return tests
+
+
 def _dbt_selection(instance: dg.DagsterInstance, run_id: str) -> str | None:
     """What the dbt step said it would build, and why."""
     for entry in instance.all_logs(run_id):
@@ -88,6 +99,7 @@ def run_timings(instance: dg.DagsterInstance) -> dict[str, object]:
             (end - seconds for end, seconds in dbt_nodes.values()), default=None
         ),
         "dbt_models": {key: seconds for key, (_, seconds) in dbt_nodes.items()},
+        "dbt_tests": _dbt_test_seconds(instance, run_id),
         "dbt_selection": _dbt_selection(instance, run_id),
         "steps": steps,
     }

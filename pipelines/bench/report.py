@@ -368,12 +368,16 @@ def _dbt_row(run: str, median: Mapping) -> list[str]:
         seconds(median["stages"].get("dbt")),
         seconds(median["dbt_model_seconds"]),
         _slowest_cell(median.get("dbt_slowest_models", [])),
+        number(median.get("dbt_tests_run")),
+        seconds(median.get("dbt_test_seconds")),
+        _slowest_cell(median.get("dbt_slowest_tests", [])),
     ]
 
 
 def dbt_section(sizes: Sequence[Mapping], incremental_runs: Sequence[Mapping]) -> str:
-    """Per run: what the dbt step selected, how many models it built, and which took longest
-    (dbt's own time per model; tests and dbt's start-up are the rest of the step)."""
+    """Per run: what the dbt step selected, how many models it built and tests it ran, and
+    which took longest (dbt's own time per node; seeds, the snapshot, the run's hooks and
+    dbt's start-up are the rest of the step)."""
     rows = [
         _dbt_row(f"full run, {number(size['participants'])}", size["pipeline"]["median"])
         for size in sizes
@@ -388,6 +392,7 @@ def dbt_section(sizes: Sequence[Mapping], incremental_runs: Sequence[Mapping]) -
         return ""
     header = ["run", "selection (as the dbt step logged it)", "models built", "dbt step"]
     header += ["models' own time (sum)", "slowest models"]
+    header += ["tests run", "tests' own time (sum)", "slowest tests"]
     return "## dbt build: what it built and where its time went\n\n" + table(header, rows)
 
 

@@ -18,8 +18,8 @@ from pipelines.bench.measure import Measurement, run_measured
 from pipelines.ingest.limits import load_limits
 from pipelines.settings import duckdb_memory_limit
 
-# dbt's slowest models reported per run.
-SLOWEST_MODELS = 6
+# dbt's slowest models, and slowest tests, reported per run.
+SLOWEST_NODES = 6
 # A fixed key: pipeline and floor must compute the same pseudonyms, and a benchmark
 # landing is synthetic, so the key protects nothing.
 BENCH_PSEUDONYM_KEY = "finsam-benchmark-key-not-secret"
@@ -115,15 +115,24 @@ def overhead_parts(timings: dict, started_at: float) -> dict[str, float]:
     }
 
 
+def _slowest(seconds_by_node: dict[str, float]) -> list[list]:
+    ranked = sorted(seconds_by_node.items(), key=lambda item: item[1], reverse=True)
+    return [[name, seconds] for name, seconds in ranked[:SLOWEST_NODES]]
+
+
 def dbt_model_summary(timings: dict) -> dict[str, object]:
-    """What dbt built and where its time went: models built, the sum of dbt's own time for
-    them, the slowest, and the build selection the dbt step logged."""
+    """What dbt built and tested and where its time went: models built and tests run, the
+    sum of dbt's own time for each kind, the slowest of each, and the build selection the
+    dbt step logged."""
     models = timings.get("dbt_models", {})
-    slowest = sorted(models.items(), key=lambda item: item[1], reverse=True)[:SLOWEST_MODELS]
+    tests = timings.get("dbt_tests", {})
     return {
         "dbt_models_built": len(models),
         "dbt_model_seconds": sum(models.values()),
-        "dbt_slowest_models": [[name, seconds] for name, seconds in slowest],
+        "dbt_slowest_models": _slowest(models),
+        "dbt_tests_run": len(tests),
+        "dbt_test_seconds": sum(tests.values()),
+        "dbt_slowest_tests": _slowest(tests),
         "dbt_selection": timings.get("dbt_selection"),
     }
 
