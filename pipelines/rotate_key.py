@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +38,8 @@ from pipelines.ingest.readers import drop_stage, stage_csv, stage_sheet
 from pipelines.ingest.table_load import quote
 from pipelines.ingest.values_sql import typed_value_sql
 from pipelines.pseudonym_key import fingerprint, record_fingerprint, stored_fingerprint
-from pipelines.settings import SettingsError, load_settings
+from pipelines.settings import SettingsError, duckdb_connection_config, load_settings
+from pipelines.spilling import never_spilling
 
 KEYED_KINDS = ("gwa", "register", "esf", "income_support")
 # Columns holding a pseudonym or an id derived from one, wherever they appear.
@@ -255,19 +254,6 @@ def _rewrite(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return updated
 
 
-@contextmanager
-def never_spilling(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """No temp directory while the deliveries are staged: they hold personnummer, which
-    must never reach a temp file (over the memory limit DuckDB fails instead, and the
-    rotation changes nothing). The rewrite after it holds only pseudonyms and may spill."""
-    [(previous,)] = con.execute("select current_setting('temp_directory')").fetchall()
-    con.execute("set temp_directory = ''")
-    try:
-        yield
-    finally:
-        con.execute("set temp_directory = $previous", {"previous": previous})
-
-
 def rotate(
     con: duckdb.DuckDBPyConnection, landing: Path, old_key: bytes, new_key: bytes
 ) -> Rotation | None:
@@ -292,6 +278,12 @@ def rotate(
     finally:
         con.execute(f"drop table if exists {PAIRS}")
     return Rotation(len(deliveries), counts.get("person", 0), counts.get("case", 0), updated)
+
+
+def open_work_database(path: Path) -> duckdb.DuckDBPyConnection:
+    """The work database under the run's configured memory limit and threads: the rewrite
+    of a national database must not take the whole machine."""
+    return duckdb.connect(str(path), config=duckdb_connection_config())
 
 
 def _old_key(old_key_file: Path | None, from_environment: bytes | None) -> bytes:
@@ -331,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if not settings.work_db.exists():
             raise RotationError(f"Ingen arbetsdatabas i {settings.work_db}: inget att byta.")
-        with duckdb.connect(str(settings.work_db)) as con:
+        with open_work_database(settings.work_db) as con:
             rotation = rotate(con, settings.landing, old_key, new_key)
     except (RotationError, SettingsError, OSError, duckdb.IOException) as error:
         print(error, file=sys.stderr)

@@ -140,6 +140,12 @@ def duckdb_threads() -> int:
     return int(os.environ.get("FINSAM_DUCKDB_THREADS") or DEFAULT_DUCKDB_THREADS)
 
 
+def duckdb_connection_config() -> dict[str, str | int]:
+    """The two settings above as a DuckDB connection's config, for the processes that open
+    the work database outside Dagster (the key rotation, the benchmark's floor)."""
+    return {"memory_limit": duckdb_memory_limit(), "threads": duckdb_threads()}
+
+
 def dbt_threads() -> int:
     """FINSAM_DBT_THREADS: how many models the run's dbt builds at once."""
     return int(os.environ.get("FINSAM_DBT_THREADS") or DEFAULT_DBT_THREADS)

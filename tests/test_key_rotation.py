@@ -16,6 +16,7 @@ import pytest
 from pipelines import rotate_key
 from pipelines.definitions import defs
 from pipelines.settings import Settings, load_settings
+from pipelines.spilling import never_spilling
 from tests.conftest import point_environment
 from tests.ingest.fixtures import (
     GWA_HEADER,
@@ -127,8 +128,22 @@ def test_staged_deliveries_never_spill_but_the_rewrite_may(tmp_path: Path) -> No
         "create or replace temp table staged as select md5(range::varchar) as personnummer "
         "from range(3000000) order by personnummer"
     )
-    with rotate_key.never_spilling(con), pytest.raises(duckdb.OutOfMemoryException):
+    with never_spilling(con), pytest.raises(duckdb.OutOfMemoryException):
         con.execute(staged)
     assert not list(tmp_path.glob("work.duckdb.tmp/*"))
     con.execute(staged)
     assert con.execute("select count(*) from staged").fetchone() == (3000000,)
+
+
+def test_the_rotation_opens_the_work_database_under_the_configured_limit_and_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national rotation rewrites every table: it runs under the nightly run's memory
+    limit and threads, not DuckDB's defaults (80 % of memory, every core)."""
+    monkeypatch.setenv("FINSAM_DUCKDB_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("FINSAM_DUCKDB_THREADS", "1")
+    with rotate_key.open_work_database(tmp_path / "work.duckdb") as con:
+        limit, threads = con.execute(
+            "select current_setting('memory_limit'), current_setting('threads')"
+        ).fetchone()
+    assert (limit, threads) == ("286.1 MiB", 1)

@@ -25,7 +25,7 @@ from pipelines.ingest.insats_config import read_config, replace_config_tables
 from pipelines.ingest.landing import FILE_PATTERNS, LANDING_FOLDERS
 from pipelines.ingest.limits import load_limits
 from pipelines.ingest.schema import ensure_raw_schema
-from pipelines.settings import Settings, duckdb_memory_limit, duckdb_threads, load_settings
+from pipelines.settings import Settings, duckdb_connection_config, load_settings
 
 # The compiled SQL names relations "<database>"."<schema>"."<table>", the database being
 # the file name dbt compiled against: the floor's file carries the same name.
@@ -120,8 +120,7 @@ def run_floor(landing: Path, db: Path, manifest: Path) -> dict[str, float]:
     plan = build_plan(json.loads(manifest.read_text(encoding="utf-8")))
     db.parent.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
-    config = {"memory_limit": duckdb_memory_limit(), "threads": duckdb_threads()}
-    with duckdb.connect(str(db), config=config) as con:
+    with duckdb.connect(str(db), config=duckdb_connection_config()) as con:
         start = time.perf_counter()
         ingest_landing(con, landing, load_settings())
         seconds["ingest"] = time.perf_counter() - start

@@ -30,6 +30,7 @@ from pipelines.settings import (
     pseudonym_key,
     settle_seconds,
 )
+from pipelines.spilling import NEVER_SPILLING
 
 LOCKED_MESSAGE = (
     "Arbetsdatabasen {path} används av en annan process; körningen avbryts i stället för att "
@@ -62,9 +63,9 @@ class WorkDatabase(dg.ConfigurableResource):
 
     def duckdb_config(self, holds_personnummer: bool = False) -> dict[str, str | int]:
         """The connection's settings. One that holds personnummer (ingest, before they are
-        pseudonymised) never spills to a temp file: over the limit it fails instead."""
+        pseudonymised) never spills to a temp file (`pipelines.spilling`)."""
         config: dict[str, str | int] = {"memory_limit": self.memory_limit, "threads": self.threads}
-        return {**config, "temp_directory": ""} if holds_personnummer else config
+        return config | NEVER_SPILLING if holds_personnummer else config
 
     @contextmanager
     def connect(self, holds_personnummer: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -25,6 +25,7 @@ from pipelines.ingest.content_limits import check_encoding, not_a_workbook
 from pipelines.ingest.file_bytes import Content
 from pipelines.ingest.table_load import literal
 from pipelines.ingest.unreadable import UnreadableFileError
+from pipelines.spilling import NEVER_SPILLING
 
 UTF8_BOM = b"\xef\xbb\xbf"
 CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
@@ -108,7 +109,7 @@ def _first_bad_line(path: str, options: str) -> int | None:
     Uses its own in-memory connection: the failed read has aborted the caller's transaction.
     It never spills (its rejects table holds the lines as delivered, personnummer included).
     """
-    con = duckdb.connect(config={"temp_directory": ""})
+    con = duckdb.connect(config=NEVER_SPILLING)
     try:
         _attach_staging(con)
         con.execute(
