@@ -149,3 +149,21 @@ def test_build_folders_left_by_killed_runs_are_removed(tmp_path: Path) -> None:
     os.utime(left, (now - 2 * 24 * 3600, now - 2 * 24 * 3600))
     remove_stale_build_folders(tmp_path, finsam_dbt_models.op.name, now)
     assert not left.exists() and running.exists()
+
+
+def test_a_full_build_starts_the_per_person_models_afresh_and_a_partial_one_names_the_rest(
+    tmp_path: Path,
+) -> None:
+    """A partial build tells dbt what it leaves unchanged (a model built per person then
+    computes only the changed persons); a full build is a --full-refresh, so a changed
+    project never meets a stored per-person table, and the tertial history opts out of it
+    (it keeps every value once published)."""
+    work_db = WorkDatabase(path=str(tmp_path / "work.duckdb"))
+    partial = build_command(work_db, BuildSelection(("support_panel", "reach"), "test"))
+    full = build_command(work_db, BuildSelection((), "test", is_full=True))
+    assert "--full-refresh" in full and "--full-refresh" not in partial
+    variables = json.loads(partial[partial.index("--vars") + 1])
+    assert variables["unchanged_models"] == ["support_panel", "reach"]
+    manifest = json.loads(finsam_dbt_project().manifest_path.read_text(encoding="utf-8"))
+    history = manifest["nodes"]["model.finsam.tertial_figure_history"]["config"]
+    assert history["full_refresh"] is False

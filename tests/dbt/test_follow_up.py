@@ -10,6 +10,8 @@ identity with consent is not linkable.
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -192,3 +194,91 @@ def test_status_by_income_source_per_unit_beside_its_cohort(query: Query) -> Non
     for months in (6, 12):
         assert by_dimension[("unit", months)] == by_dimension[("all", months)] == 2
     assert all(same_cohort for *_, same_cohort in rows)
+
+
+# int_exits_followed_up is built per person (dbt_project/macros/per_person_increments.sql).
+# Over the built fixture, the episodes change as a night's snapshot would change them: q2's
+# exit reason is corrected and q4's exit is removed. One stored row that no episode change
+# touches (q1's) is made wrong on purpose: a build that computes only the changed persons
+# leaves it as stored; a build that computes everyone, as any dbt command without the
+# pipeline's `unchanged_models` does, puts it right.
+
+FOLLOWED_UP = "intermediate.int_exits_followed_up"
+EPISODES = "intermediate.int_enrolment_episodes_merged"
+# The follow-up model's inputs beside the episodes, left unchanged by the night.
+UNCHANGED = ["support_panel", "int_public_payments_classified"]
+WRONG_MONTH = 99
+
+
+def _person(con: duckdb.DuckDBPyConnection, condition: str) -> str:
+    [(person,)] = con.execute(
+        f"select distinct person_key from {FOLLOWED_UP} where {condition}"
+    ).fetchall()
+    return person
+
+
+def _night(work_db: Path) -> dict[str, str]:
+    """The episodes as the night leaves them; returns the persons it touched (and q1)."""
+    with duckdb.connect(str(work_db)) as con:
+        persons = {
+            "q1": _person(con, "first_return_month = 8"),
+            "q2": _person(con, "exit_reason = 'Medicinsk rehabilitering'"),
+            "q4": _person(con, "exit_month = date '2026-03-01'"),
+        }
+        con.execute(
+            f"update {EPISODES} set exit_reason = 'Studier' where person_key = ?", [persons["q2"]]
+        )
+        con.execute(f"delete from {EPISODES} where person_key = ?", [persons["q4"]])
+    return persons
+
+
+def _rows(work_db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(work_db), read_only=True) as con:
+        rows = con.execute(
+            f"select person_key, exit_reason, first_return_month from {FOLLOWED_UP} order by all"
+        ).fetchall()
+    by_person: dict[str, list[tuple]] = {}
+    for person, *values in rows:
+        by_person.setdefault(person, []).append(tuple(values))
+    return by_person
+
+
+def _build(work_db: Path, target: Path, *variables: str) -> None:
+    built = run_dbt(["run", "--select", "int_exits_followed_up", *variables], work_db, target)
+    assert built.returncode == 0, built.stdout[-3000:]
+
+
+@pytest.fixture
+def nights(follow_up_db: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """Two copies after the same night: `per_person` with q1's stored row made wrong."""
+    per_person, everyone = tmp_path / "per_person.duckdb", tmp_path / "everyone.duckdb"
+    shutil.copyfile(follow_up_db, per_person)
+    persons = _night(per_person)
+    shutil.copyfile(per_person, everyone)
+    with duckdb.connect(str(per_person)) as con:
+        con.execute(
+            f"update {FOLLOWED_UP} set first_return_month = ? where person_key = ?",
+            [WRONG_MONTH, persons["q1"]],
+        )
+    return per_person, everyone, persons
+
+
+def test_a_night_computes_only_the_persons_whose_episodes_changed(nights, tmp_path) -> None:
+    per_person, everyone, persons = nights
+    _build(per_person, tmp_path / "t1", "--vars", json.dumps({"unchanged_models": UNCHANGED}))
+    _build(everyone, tmp_path / "t2")
+    incremental, full = _rows(per_person), _rows(everyone)
+    assert incremental[persons["q2"]] == full[persons["q2"]]
+    assert [reason for reason, _ in full[persons["q2"]]] == ["Studier"]
+    assert persons["q4"] not in incremental and persons["q4"] not in full
+    # Left as stored: only q1's row differs from computing everyone.
+    assert [person for person in full if incremental.get(person) != full[person]] == [persons["q1"]]
+    assert incremental[persons["q1"]] == [("Arbete", WRONG_MONTH)]
+    assert full[persons["q1"]] == [("Arbete", 8)]
+
+
+def test_a_changed_panel_computes_everyone(nights, tmp_path) -> None:
+    """Without support_panel among the unchanged models (a night with new extracts)."""
+    per_person, _, persons = nights
+    _build(per_person, tmp_path / "t", "--vars", json.dumps({"unchanged_models": UNCHANGED[1:]}))
+    assert _rows(per_person)[persons["q1"]] == [("Arbete", 8)]

@@ -144,3 +144,44 @@
     case when {{ is_mature }} then {{ relation }}{{ count }} end as {{ count }},
     case when {{ is_mature }} then {{ relation }}{{ count }}_cell_key end as {{ count }}_cell_key
 {%- endmacro %}
+
+{#- The columns of int_exits_followed_up that describe the episode (its member), in the
+    order follow_up_members selects them. -#}
+{% macro follow_up_member_columns() -%}
+    {%- do return([
+        'enrolment_id', 'person_key', 'record_key', 'insats', 'unit', 'gender', 'age_band',
+        'income_source_at_enrolment', 'exit_reason', 'is_work_or_studies', 'is_cohort_member',
+        'enrolment_month', 'exit_month', 'extent_benefit', 'income_extent_at_enrolment',
+    ]) -%}
+{%- endmacro %}
+
+{#- One row per exited episode of a linkable person (neither protected nor unlinkable), with
+    follow_up_member_columns: what int_exits_followed_up follows up, and all it reads of the
+    episodes (its rows per person decide which persons a night recomputes). -#}
+{% macro follow_up_members() -%}
+    {%- set extent_benefits = var('follow_up_extent_benefits') -%}
+    select
+        enrolment_id,
+        person_key,
+        record_key,
+        insats,
+        unit,
+        gender,
+        age_band,
+        income_source_at_enrolment,
+        exit_reason,
+        is_work_or_studies,
+        has_follow_up_consent as is_cohort_member,
+        cast(date_trunc('month', enrolment_date) as date) as enrolment_month,
+        cast(date_trunc('month', exit_date) as date) as exit_month,
+        case
+            when income_source_at_enrolment in (
+                {%- for benefit in extent_benefits -%}
+                '{{ benefit }}'{{ ", " if not loop.last }}
+                {%- endfor -%}
+            ) then income_source_at_enrolment
+        end as extent_benefit,
+        income_extent_at_enrolment
+    from {{ ref('int_enrolment_episodes_merged') }}
+    where status = 'avslutad' and not is_protected_identity and not is_unlinkable
+{%- endmacro %}

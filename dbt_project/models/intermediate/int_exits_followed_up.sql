@@ -9,14 +9,23 @@
     for members on a benefit paid at an extent at enrolment (var
     follow_up_extent_benefits) its extent then (the case system's Omfattning, else the
     extract's in the enrolment month) and whether it ended, was lowered or was unchanged
-    in months 6 and 12 (null when the month is not covered). -#}
-{%- set extent_benefits = var('follow_up_extent_benefits') -%}
+    in months 6 and 12 (null when the month is not covered).
+    Built per person (macros/per_person_increments.sql): a night that changes some
+    persons' episodes and neither the panel nor the payments computes only their rows. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook=[
+        "{{ collect_persons_to_rebuild(follow_up_members(), follow_up_member_columns(),
+            ['support_panel', 'int_public_payments_classified']) }}",
+        "{{ delete_persons_to_rebuild() }}",
+    ],
+) }}
 
 with
 
-episodes as (
-    select * from {{ ref('int_enrolment_episodes_merged') }}
-    where status = 'avslutad' and not is_protected_identity and not is_unlinkable
+exited as (
+    {{ follow_up_members() }}
 ),
 
 panel as (
@@ -28,29 +37,7 @@ public_payments as (
 ),
 
 members as (
-    select
-        enrolment_id,
-        person_key,
-        record_key,
-        insats,
-        unit,
-        gender,
-        age_band,
-        income_source_at_enrolment,
-        exit_reason,
-        is_work_or_studies,
-        has_follow_up_consent as is_cohort_member,
-        cast(date_trunc('month', enrolment_date) as date) as enrolment_month,
-        cast(date_trunc('month', exit_date) as date) as exit_month,
-        case
-            when income_source_at_enrolment in (
-                {%- for benefit in extent_benefits -%}
-                '{{ benefit }}'{{ ", " if not loop.last }}
-                {%- endfor -%}
-            ) then income_source_at_enrolment
-        end as extent_benefit,
-        income_extent_at_enrolment
-    from episodes
+    {{ rows_to_rebuild('exited') }}
 ),
 
 relative_months as (

@@ -2,9 +2,10 @@
     figure and build in which the value first appeared. The first build keeps every value;
     later builds (incremental, append) add a row only where the value or its cell key
     differs from the last one kept, so a delivery that changes a closed tertial leaves both
-    values here. Never rebuilt from scratch: `dbt build --full-refresh` would forget what
-    was published, so the pipeline never passes it. -#}
-{{ config(materialized='incremental', incremental_strategy='append') }}
+    values here. Never rebuilt from scratch: `--full-refresh` (which the pipeline passes to
+    a full build, for the per-person models) would forget what was published, so it does
+    not apply here. -#}
+{{ config(materialized='incremental', incremental_strategy='append', full_refresh=false) }}
 
 {%- set flow_figures = ['active_at_start', 'enrolled', 'exited', 'dropouts',
     'active_at_end', 'served', 'queue_at_end'] -%}

@@ -5,7 +5,7 @@ import hashlib
 import json
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,12 @@ STALE_BUILD_FOLDER_SECONDS = 24 * 3600
 DOCS_FINGERPRINT = "docs.fingerprint"
 
 
-def profile_vars(work_db: WorkDatabase) -> list[str]:
+def profile_vars(work_db: WorkDatabase, unchanged_models: Sequence[str] = ()) -> list[str]:
     """`--vars` naming the work database and DuckDB's memory limit and threads, which
-    dbt_project/profiles.yml reads as `work_db`, `duckdb_memory_limit` and `duckdb_threads`.
+    dbt_project/profiles.yml reads as `work_db`, `duckdb_memory_limit` and `duckdb_threads`,
+    and the models tonight's build leaves unchanged (`unchanged_models`: a model built per
+    person recomputes only the changed persons when its other inputs are among them,
+    dbt_project/macros/per_person_increments.sql).
 
     Given to each dbt command rather than through the environment, so no step changes
     `os.environ`. They do not make dbt parse again: `finsam-dbt` (runner.py) starts from the
@@ -47,6 +50,7 @@ def profile_vars(work_db: WorkDatabase) -> list[str]:
                 "work_db": str(work_db.file),
                 "duckdb_memory_limit": work_db.memory_limit,
                 "duckdb_threads": work_db.threads,
+                "unchanged_models": list(unchanged_models),
             }
         ),
     ]
@@ -63,7 +67,11 @@ def build_command(work_db: WorkDatabase, selection: BuildSelection) -> list[str]
     exclude = ["--exclude", " ".join(selection.excluded)] if selection.excluded else []
     threads = ["--threads", str(work_db.dbt_threads)]
     quieter = ["--no-write-json", "--log-level-file", "info"]
-    return ["build", *quieter, *profile_vars(work_db), *threads, *exclude]
+    # A full build rebuilds the per-person models from scratch, so a changed column list
+    # never meets the stored table (the tertial history opts out: it keeps what was published).
+    refresh = ["--full-refresh"] if selection.is_full else []
+    variables = profile_vars(work_db, selection.excluded)
+    return ["build", *quieter, *variables, *threads, *refresh, *exclude]
 
 
 @dbt_assets(

@@ -39,10 +39,11 @@ BUILT_TYPES = ("model", "snapshot", "seed")
 @dataclass(frozen=True)
 class BuildSelection:
     """The nodes to leave out of the build (dbt names, parents first), and why the rest is
-    built."""
+    built. A full build (no usable record) rebuilds the incremental models from scratch too."""
 
     excluded: tuple[str, ...]
     reason: str
+    is_full: bool = False
 
 
 def _source_relations(manifest: Mapping[str, Any]) -> dict[str, str]:
@@ -189,9 +190,9 @@ def build_selection(
 ) -> BuildSelection:
     """Which built nodes tonight's build may leave as they are."""
     if not recorded:
-        return BuildSelection((), "inget tidigare bygge registrerat: allt byggs")
+        return BuildSelection((), "inget tidigare bygge registrerat: allt byggs", is_full=True)
     if recorded.get(PROJECT_KEY) != current[PROJECT_KEY]:
-        return BuildSelection((), "dbt-projektet har ändrats: allt byggs")
+        return BuildSelection((), "dbt-projektet har ändrats: allt byggs", is_full=True)
     changed = {name for name, value in current.items() if recorded.get(name) != value}
     starts = _directly_affected(manifest, changed) | _clock_models(manifest)
     rebuilt = starts | _downstream(manifest, starts)
