@@ -64,6 +64,9 @@ def compile_project(folder: Path) -> Path:
     """
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / f"{DATABASE}.duckdb"
+    # Empty tables only: a table kept from an earlier benchmark would make an incremental
+    # model compile as a later build (int_exits_followed_up's then reads its pre-hook's table).
+    database.unlink(missing_ok=True)
     with duckdb.connect(str(database)) as con:
         ensure_raw_schema(con)
     first_manifest = _dbt_compile(folder)
